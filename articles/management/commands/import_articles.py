@@ -1,0 +1,228 @@
+"""Import articles from a JSON Lines file (the format is in README.md).
+
+Each line is imported in its own transaction: a bad line is reported with its
+number and reason, and every good line still lands. The command exits
+non-zero when any line failed.
+"""
+
+import hashlib
+import json
+from datetime import datetime
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError, transaction
+from PIL import Image, UnidentifiedImageError
+from tqdm import tqdm
+
+from articles.models import Article, Category
+
+PROGRESS_FROM_LINES = 200
+MAX_COVER_BYTES = 10 * 1024 * 1024
+
+
+class LineError(Exception):
+    """A problem with one line, told to the user as it is."""
+
+
+def _text(record, key, *, required=False, max_length=None):
+    value = record.get(key)
+    if value is None or value == "":
+        if required:
+            raise LineError(f"缺少字段 “{key}”")
+        return ""
+    if not isinstance(value, str):
+        raise LineError(f"字段 “{key}” 应为字符串")
+    value = value.strip()
+    if required and not value:
+        raise LineError(f"字段 “{key}” 不能为空")
+    if max_length and len(value) > max_length:
+        raise LineError(f"字段 “{key}” 超过 {max_length} 个字符")
+    return value
+
+
+def _published_at(record):
+    raw = _text(record, "published_at", required=True)
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise LineError(f"published_at “{raw}” 不是 ISO 8601 时间") from None
+    if moment.tzinfo is None:
+        raise LineError(f"published_at “{raw}” 缺少时区,例如 +08:00")
+    return moment
+
+
+def _tags(record):
+    tags = record.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise LineError("字段 “tags” 应为字符串列表")
+    cleaned = []
+    for tag in tags:
+        tag = tag.strip()
+        if not tag:
+            continue
+        if len(tag) > 50:
+            raise LineError(f"标签 “{tag[:20]}…” 超过 50 个字符")
+        if tag not in cleaned:
+            cleaned.append(tag)
+    return cleaned
+
+
+def _views(record):
+    if "views" not in record or record["views"] is None:
+        return None
+    views = record["views"]
+    if isinstance(views, bool) or not isinstance(views, int) or views < 0:
+        raise LineError("字段 “views” 应为非负整数")
+    return views
+
+
+def _status(record):
+    status = record.get("status") or Article.Status.PUBLISHED
+    if status not in Article.Status.values:
+        raise LineError(f"status 只能是 published 或 draft,而不是 “{status}”")
+    return status
+
+
+def _cover(record, base_dir):
+    """Returns (file name, bytes) of a valid image, or None."""
+    raw = _text(record, "cover_image")
+    if not raw:
+        return None
+    path = (base_dir / raw).resolve()
+    if not path.is_file():
+        raise LineError(f"封面图 “{raw}” 不存在")
+    if path.stat().st_size > MAX_COVER_BYTES:
+        raise LineError(f"封面图 “{raw}” 超过 10 MB")
+    data = path.read_bytes()
+    try:
+        with Image.open(path) as image:
+            image.verify()
+            kind = (image.format or "").lower()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise LineError(f"封面图 “{raw}” 不是有效的图片") from None
+    extension = {"jpeg": "jpg", "png": "png", "webp": "webp", "gif": "gif"}.get(kind)
+    if not extension:
+        raise LineError(f"封面图 “{raw}” 的格式不受支持")
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    return f"{digest}.{extension}", data
+
+
+def _category(record):
+    slug = _text(record, "category", required=True, max_length=30)
+    name = _text(record, "category_name", max_length=30)
+    category = Category.objects.filter(slug=slug).first()
+    if category:
+        return category  # An existing category keeps its name.
+    if not name:
+        raise LineError(f"分类 “{slug}” 不存在,需要提供 category_name 才能创建")
+    category = Category(slug=slug, name=name)
+    try:
+        category.full_clean()
+    except ValidationError as error:
+        messages = "; ".join(m for ms in error.message_dict.values() for m in ms)
+        raise LineError(f"无法创建分类 “{slug}”:{messages}") from None
+    category.save()
+    return category
+
+
+def import_line(record, *, base_dir, skip_existing=False):
+    """Create or update one article from a parsed line; returns 'created',
+    'updated' or 'skipped'."""
+    if not isinstance(record, dict):
+        raise LineError("每行应是一个 JSON 对象")
+    title = _text(record, "title", required=True, max_length=200)
+    body = _text(record, "body_html", required=True)
+    published_at = _published_at(record)
+    tags = _tags(record)
+    views = _views(record)
+    status = _status(record)
+    summary = _text(record, "summary")
+    source_url = _text(record, "source_url", max_length=500)
+    cover = _cover(record, base_dir)
+
+    article = None
+    if source_url:
+        article = Article.objects.filter(source_url=source_url).first()
+        if article and skip_existing:
+            return "skipped"
+    created = article is None
+    article = article or Article(source_url=source_url)
+    article.category = _category(record)
+    article.title = title
+    article.body = body
+    article.summary = summary
+    article.status = status
+    article.published_at = published_at
+    if views is not None:
+        article.views = views
+    if cover:
+        name, data = cover
+        if not article.cover or Path(article.cover.name).name != name:
+            article.cover.save(name, ContentFile(data), save=False)
+    article.save()
+    article.tags.set(tags)
+    return "created" if created else "updated"
+
+
+class Command(BaseCommand):
+    help = "从 JSON Lines 文件导入文章(格式见 README)。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--skip-existing",
+            action="store_true",
+            help="跳过 source_url 已存在的文章(不覆盖已有内容和阅读量)。",
+        )
+
+    def handle(self, *args, file, skip_existing, **options):
+        if not file.is_file():
+            raise CommandError(f"文件不存在:{file}")
+        with file.open("rb") as handle:
+            total = sum(1 for _ in handle)
+        counts = {"created": 0, "updated": 0, "skipped": 0}
+        failures = []
+        base_dir = file.resolve().parent
+        with file.open("rb") as handle:
+            lines = tqdm(
+                handle,
+                total=total,
+                unit="行",
+                desc="导入",
+                disable=total < PROGRESS_FROM_LINES,
+                file=self.stderr._out,
+            )
+            for number, raw in enumerate(lines, start=1):
+                try:
+                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    failures.append((number, "不是 UTF-8 编码"))
+                    continue
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                    with transaction.atomic():
+                        outcome = import_line(
+                            record, base_dir=base_dir, skip_existing=skip_existing
+                        )
+                    counts[outcome] += 1
+                except json.JSONDecodeError as error:
+                    failures.append((number, f"不是有效的 JSON({error.msg},第 {error.colno} 列)"))
+                except LineError as error:
+                    failures.append((number, str(error)))
+                except (ValidationError, IntegrityError, ValueError) as error:
+                    failures.append((number, f"数据有误:{error}"))
+
+        for number, reason in failures:
+            self.stderr.write(f"第 {number} 行:{reason}")
+        summary = (
+            f"新增 {counts['created']} 篇,更新 {counts['updated']} 篇,"
+            f"跳过 {counts['skipped']} 篇,失败 {len(failures)} 行。"
+        )
+        if failures:
+            raise CommandError(summary)
+        self.stdout.write(self.style.SUCCESS(summary))

@@ -1,0 +1,223 @@
+import html
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from taggit.managers import TaggableManager
+
+from .sanitize import clean_html
+
+# First path segments the site itself uses; a category slug may not take one.
+RESERVED_SLUGS = frozenset(
+    {
+        "admin", "tags", "tag", "search", "sitemap", "sitemap.xml", "feed", "rss",
+        "static", "media", "robots.txt", "favicon.ico", "comments", "captcha",
+        "api", "accounts", "login", "logout", "preview", "page",
+    }
+)  # fmt: skip
+
+slug_format = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z",
+    "只能使用小写英文字母、数字和连字符,例如 tbcxl。",
+)
+
+
+def validate_category_slug(value):
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError("“%(value)s”是网站保留的地址,请换一个。", params={"value": value})
+
+
+BLOCK_END_RE = re.compile(r"</(?:p|h[1-6]|li|div|blockquote|td|th|figcaption)>|<br\s*/?>", re.I)
+
+
+def excerpt(text: str, length: int = 80) -> str:
+    """Plain text of `text` (HTML allowed), cut to `length` characters with '...'."""
+    spaced = BLOCK_END_RE.sub(" ", text or "")
+    plain = re.sub(r"\s+", " ", html.unescape(strip_tags(spaced))).strip()
+    if len(plain) <= length:
+        return plain
+    return plain[:length].rstrip() + "..."
+
+
+class Category(models.Model):
+    name = models.CharField("名称", max_length=30, unique=True)
+    slug = models.CharField(
+        "网址别名",
+        max_length=30,
+        unique=True,
+        validators=[slug_format, validate_category_slug],
+        help_text="分类页地址 /别名/,只用小写字母、数字和连字符,例如 tbcxl。",
+    )
+    description = models.TextField("描述", blank=True)
+    order = models.PositiveIntegerField("排序", default=0, help_text="数字小的排在前面。")
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "分类"
+        verbose_name_plural = "分类"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published, and not scheduled for later."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_list(self):
+        return self.select_related("category").defer("seo_keywords", "seo_description")
+
+    def newest(self):
+        return self.order_by("-published_at", "-id")
+
+    def popular(self):
+        return self.order_by("-views", "-published_at", "-id")
+
+    def search(self, query):
+        words = query.split()
+        condition = Q()
+        for word in words:
+            condition &= Q(title__icontains=word) | Q(body__icontains=word)
+        return self.filter(condition)
+
+    def related_to(self, article, limit=10):
+        """Up to `limit` articles sharing the most tags with `article`, topped
+        up with the newest of its category. Two queries at most."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        related = []
+        if tag_ids:
+            related = list(
+                self.exclude(pk=article.pk)
+                .filter(tags__in=tag_ids)
+                .annotate(shared_tags=Count("tags"))
+                .order_by("-shared_tags", "-published_at", "-id")[:limit]
+            )
+        if len(related) < limit:
+            seen = [article.pk, *(item.pk for item in related)]
+            related += list(
+                self.filter(category_id=article.category_id)
+                .exclude(pk__in=seen)
+                .newest()[: limit - len(related)]
+            )
+        return related
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+
+    title = models.CharField("标题", max_length=200)
+    category = models.ForeignKey(
+        Category, verbose_name="分类", on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = TaggableManager("标签", blank=True, help_text="多个标签用逗号分隔。")
+    summary = models.TextField("摘要", blank=True, help_text="留空时从正文自动截取。")
+    body = models.TextField("正文", help_text="保存时会过滤掉脚本等不安全的内容。")
+    cover = models.ImageField(
+        "封面图",
+        upload_to="covers/%Y/%m/",
+        blank=True,
+        width_field="cover_width",
+        height_field="cover_height",
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "发布时间", default=timezone.now, help_text="设为将来的时间即定时发布,到时间前读者看不到。"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    views = models.PositiveIntegerField("阅读量", default=0)
+    seo_title = models.CharField("SEO 标题", max_length=200, blank=True)
+    seo_keywords = models.CharField("SEO 关键词", max_length=200, blank=True)
+    seo_description = models.CharField("SEO 描述", max_length=300, blank=True)
+    source_url = models.CharField(
+        "来源地址",
+        max_length=500,
+        blank=True,
+        help_text="从旧站导入时的原地址,重复导入时据此更新而不新增。",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = "文章"
+        verbose_name_plural = "文章"
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_pub_idx"),
+            models.Index(fields=["category", "status", "published_at"], name="article_cat_pub_idx"),
+            models.Index(fields=["status", "views"], name="article_views_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_url"],
+                condition=~Q(source_url=""),
+                name="article_unique_source_url",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"category": self.category.slug, "pk": self.pk})
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @cached_property
+    def excerpt(self):
+        return excerpt(self.body)
+
+    @cached_property
+    def description(self):
+        """Meta description: the SEO description, else the summary, else an excerpt."""
+        return self.seo_description or excerpt(self.summary or self.body, 120)
+
+    def previous_and_next(self):
+        """The published neighbours in the same category (older, newer)."""
+        siblings = Article.objects.published().filter(category_id=self.category_id)
+        older = (
+            siblings.filter(
+                Q(published_at__lt=self.published_at)
+                | Q(published_at=self.published_at, pk__lt=self.pk)
+            )
+            .newest()
+            .only("id", "title", "category__slug")
+            .select_related("category")
+            .first()
+        )
+        newer = (
+            siblings.filter(
+                Q(published_at__gt=self.published_at)
+                | Q(published_at=self.published_at, pk__gt=self.pk)
+            )
+            .order_by("published_at", "id")
+            .only("id", "title", "category__slug")
+            .select_related("category")
+            .first()
+        )
+        return older, newer
+
+
+def article_count_read(*, article_id: int) -> None:
+    """Add one read to the article, atomically in the database."""
+    Article.objects.filter(pk=article_id).update(views=F("views") + 1)

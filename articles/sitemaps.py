@@ -1,0 +1,37 @@
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+
+from .models import Article, Category
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.8
+    limit = 50_000
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .select_related("category")
+            .only("id", "updated_at", "category__slug")
+            .order_by("id")
+        )
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class CategorySitemap(Sitemap):
+    changefreq = "daily"
+    priority = 0.6
+
+    def items(self):
+        return Category.objects.annotate(last_change=Max("articles__updated_at")).order_by(
+            "order", "id"
+        )
+
+    def lastmod(self, item):
+        return item.last_change
+
+
+sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}

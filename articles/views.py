@@ -1,0 +1,174 @@
+import re
+
+from django.conf import settings
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
+
+from .models import Article, Category, article_count_read
+
+CRAWLER_RE = re.compile(r"bot|spider|crawl|slurp|curl|wget|python-requests|httpclient", re.I)
+HOME_BLOCK_SIZE = 6
+SEARCH_MAX_LENGTH = 50
+
+
+def counts_as_read(request) -> bool:
+    """Only a GET by a human reader counts: not HEAD, crawlers or staff."""
+    if request.method != "GET":
+        return False
+    if CRAWLER_RE.search(request.headers.get("User-Agent", "")):
+        return False
+    return not request.user.is_staff
+
+
+class ArticleListMixin:
+    """Shared by every paginated list of published articles."""
+
+    paginate_by = settings.ARTICLES_PER_PAGE
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.published().for_list().newest()
+
+
+class HomeView(ArticleListMixin, ListView):
+    template_name = "articles/home.html"
+    paginate_by = None
+
+    def get_queryset(self):
+        return super().get_queryset()[: settings.ARTICLES_PER_PAGE]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        categories = list(Category.objects.all())
+        newest_per_category = (
+            Article.objects.published()
+            .for_list()
+            .annotate(
+                row=Window(
+                    RowNumber(),
+                    partition_by=F("category_id"),
+                    order_by=[F("published_at").desc(), F("id").desc()],
+                )
+            )
+            .filter(row__lte=HOME_BLOCK_SIZE)
+        )
+        by_category = {}
+        for article in newest_per_category:
+            by_category.setdefault(article.category_id, []).append(article)
+        context["category_blocks"] = [
+            (category, by_category[category.pk])
+            for category in categories
+            if category.pk in by_category
+        ]
+        return context
+
+
+class CategoryView(ArticleListMixin, ListView):
+    def get_queryset(self):
+        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(category=self.category)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=self.category.name,
+            category=self.category,
+            description=self.category.description,
+            **kwargs,
+        )
+
+
+class TagView(ArticleListMixin, ListView):
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=f"标签:{self.tag.name}",
+            tag=self.tag,
+            description=f"“{self.tag.name}”相关的电商运营文章",
+            **kwargs,
+        )
+
+
+class SearchView(ArticleListMixin, ListView):
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = " ".join(self.request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
+        if not self.query:
+            return Article.objects.none()
+        return super().get_queryset().search(self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        articles = Article.objects.select_related("category").prefetch_related("tags")
+        if self.request.user.is_staff:
+            return articles
+        return articles.published()
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.category.slug != kwargs["category"]:
+            return redirect(self.object, permanent=True)
+        if self.object.is_public and counts_as_read(request):
+            article_count_read(article_id=self.object.pk)
+            self.object.views += 1
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        previous, next_ = article.previous_and_next()
+        return super().get_context_data(
+            previous=previous,
+            next=next_,
+            related=Article.objects.published().for_list().related_to(article),
+            **kwargs,
+        )
+
+
+class SiteMapView(TemplateView):
+    template_name = "articles/sitemap.html"
+
+    def get_context_data(self, **kwargs):
+        articles = (
+            Article.objects.published()
+            .select_related("category")
+            .only("id", "title", "published_at", "category_id", "category__slug")
+            .newest()
+        )
+        by_category = {}
+        for article in articles:
+            by_category.setdefault(article.category_id, []).append(article)
+        sections = [
+            (category, by_category.get(category.pk, [])) for category in Category.objects.all()
+        ]
+        return super().get_context_data(sections=sections, **kwargs)
+
+
+@require_safe
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("sitemap-index"))
+    lines = [
+        "User-agent: *",
+        "Disallow: " + reverse("admin:index"),
+        "Disallow: " + reverse("articles:search"),
+        "",
+        f"Sitemap: {sitemap_url}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
