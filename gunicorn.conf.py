@@ -15,3 +15,10 @@ limit_request_fields = 100
 accesslog = "-" if os.environ.get("ACCESS_LOG") else None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def worker_exit(server, worker):
+    """Write the worker's unflushed read counts before it goes."""
+    from articles.reads import reads
+
+    reads.flush()

@@ -4,7 +4,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -75,7 +75,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_list(self):
-        return self.select_related("category").defer("seo_keywords", "seo_description")
+        return self.select_related("category")
 
     def newest(self):
         return self.order_by("-published_at", "-id")
@@ -216,8 +216,3 @@ class Article(models.Model):
             .first()
         )
         return older, newer
-
-
-def article_count_read(*, article_id: int) -> None:
-    """Add one read to the article, atomically in the database."""
-    Article.objects.filter(pk=article_id).update(views=F("views") + 1)

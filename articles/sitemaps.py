@@ -20,6 +20,9 @@ class ArticleSitemap(Sitemap):
     def lastmod(self, item):
         return item.updated_at
 
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
 
 class CategorySitemap(Sitemap):
     changefreq = "daily"
@@ -32,6 +35,9 @@ class CategorySitemap(Sitemap):
 
     def lastmod(self, item):
         return item.last_change
+
+    def get_latest_lastmod(self):
+        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
 sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from .models import Article, Category, article_count_read
+from .models import Article, Category
+from .reads import reads
 
 CRAWLER_RE = re.compile(r"bot|spider|crawl|slurp|curl|wget|python-requests|httpclient", re.I)
 HOME_BLOCK_SIZE = 6
@@ -111,6 +112,17 @@ class SearchView(ArticleListMixin, ListView):
         return super().get_context_data(query=self.query, **kwargs)
 
 
+def article_page_context(article):
+    """What the article page shows around the article itself."""
+    previous, next_ = article.previous_and_next()
+    return {
+        "article": article,
+        "previous": previous,
+        "next": next_,
+        "related": Article.objects.published().for_list().related_to(article),
+    }
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -126,19 +138,12 @@ class ArticleDetailView(DetailView):
         if self.object.category.slug != kwargs["category"]:
             return redirect(self.object, permanent=True)
         if self.object.is_public and counts_as_read(request):
-            article_count_read(article_id=self.object.pk)
-            self.object.views += 1
+            reads.add(self.object.pk)
+        self.object.views += reads.pending(self.object.pk)
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
-        article = self.object
-        previous, next_ = article.previous_and_next()
-        return super().get_context_data(
-            previous=previous,
-            next=next_,
-            related=Article.objects.published().for_list().related_to(article),
-            **kwargs,
-        )
+        return super().get_context_data(**article_page_context(self.object), **kwargs)
 
 
 class SiteMapView(TemplateView):

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "articles",
+    "comments",
 ]
 
 MIDDLEWARE = [
@@ -179,3 +180,16 @@ SITE_DESCRIPTION = os.environ.get(
     "电商卖家运营知识库:淘宝、京东、拼多多、抖音小店、亚马逊开店与运营实战教程",
 )
 ARTICLES_PER_PAGE = 20
+
+# Comments (see comments/): the captcha passphrase for automated tests only,
+# the per-address rate limit ("count/seconds", counting every submission),
+# proxies whose X-Forwarded-For is believed, and moderation.
+CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE")
+COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "5/600")
+COMMENT_TRUSTED_PROXIES = env_list("COMMENT_TRUSTED_PROXIES", [])
+COMMENT_MODERATE_ALL = env_bool("COMMENT_MODERATE_ALL")
+COMMENT_MAX_LINKS = 2
+CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
+
+# Reads are counted in memory and written in batches this often (seconds).
+READ_FLUSH_SECONDS = float(os.environ.get("READ_FLUSH_SECONDS", "10"))

@@ -14,6 +14,7 @@ lazy_static = lazy(static, str)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("comments/", include("comments.urls")),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("favicon.ico", RedirectView.as_view(url=lazy_static("img/favicon.ico"), permanent=True)),
     path(
@@ -25,7 +26,7 @@ urlpatterns = [
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,
-        {"sitemaps": sitemaps},
+        {"sitemaps": sitemaps, "template_name": "sitemaps/section.xml"},
         name="sitemap-section",
     ),
 ]

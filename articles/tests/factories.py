@@ -1,9 +1,12 @@
 """Small factories for test data."""
 
+import io
 import itertools
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from articles.models import Article, Category
 
@@ -27,3 +30,9 @@ def make_article(*, category=None, tags=(), **fields):
     if tags:
         article.tags.set(list(tags))
     return article
+
+
+def image_file(name="cover.jpg", size=(320, 180), color=(228, 72, 12), kind="JPEG"):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, kind)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")

@@ -1,6 +1,6 @@
 import re
-from html import unescape
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -8,6 +8,7 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from articles.models import Article
+from articles.reads import reads
 
 from .factories import make_article, make_category
 
@@ -31,6 +32,7 @@ def main_text(response):
 
 
 def views_of(article):
+    reads.flush()
     article.refresh_from_db()
     return article.views
 
@@ -49,8 +51,11 @@ def article():
 
 
 def test_article_page_shows_every_format_element_in_order(client, article):
-    older = make_article(category=article.category, title="上一篇的标题",
-                         published_at=article.published_at - timedelta(days=1))
+    older = make_article(
+        category=article.category,
+        title="上一篇的标题",
+        published_at=article.published_at - timedelta(days=1),
+    )
     related = make_article(title="同标签的文章", tags=["引流"])
     response = client.get(article.get_absolute_url(), **READER)
     assert response.status_code == 200
@@ -122,8 +127,18 @@ def test_wrong_category_path_redirects_permanently(client, article):
 
 @pytest.mark.parametrize(
     "path",
-    ["/tbkd/999999.html", "/tbkd/abc.html", "/tbkd/-1.html", "/tbkd/1.htm", "/nosuch/",
-     "/tags/不存在/", "/tbkd/?page=99", "/tbkd/?page=abc", "/tbkd/?page=0", "/x/y/z/"],
+    [
+        "/tbkd/999999.html",
+        "/tbkd/abc.html",
+        "/tbkd/-1.html",
+        "/tbkd/1.htm",
+        "/nosuch/",
+        "/tags/不存在/",
+        "/tbkd/?page=99",
+        "/tbkd/?page=abc",
+        "/tbkd/?page=0",
+        "/x/y/z/",
+    ],
 )
 def test_unknown_addresses_get_the_chinese_404(client, article, path):
     response = client.get(path)
@@ -133,8 +148,9 @@ def test_unknown_addresses_get_the_chinese_404(client, article, path):
 
 def test_drafts_and_scheduled_are_404_for_readers_and_previewed_by_staff(client, article):
     draft = make_article(category=article.category, status=Article.Status.DRAFT)
-    scheduled = make_article(category=article.category,
-                             published_at=timezone.now() + timedelta(days=1))
+    scheduled = make_article(
+        category=article.category, published_at=timezone.now() + timedelta(days=1)
+    )
     for hidden in (draft, scheduled):
         assert client.get(hidden.get_absolute_url()).status_code == 404
     staff = get_user_model().objects.create_user("editor", password="x", is_staff=True)
@@ -148,12 +164,25 @@ def test_drafts_and_scheduled_are_404_for_readers_and_previewed_by_staff(client,
 
 
 def test_hidden_articles_are_not_listed_anywhere(client, article):
-    draft = make_article(category=article.category, title="草稿标题", tags=["引流"],
-                         status=Article.Status.DRAFT)
-    scheduled = make_article(category=article.category, title="定时标题", tags=["引流"],
-                             published_at=timezone.now() + timedelta(days=1))
-    for path in ["/", "/tbkd/", "/tags/引流/", "/sitemap/", "/feed/", "/sitemap-articles.xml",
-                 "/search/?q=标题", article.get_absolute_url()]:
+    draft = make_article(
+        category=article.category, title="草稿标题", tags=["引流"], status=Article.Status.DRAFT
+    )
+    scheduled = make_article(
+        category=article.category,
+        title="定时标题",
+        tags=["引流"],
+        published_at=timezone.now() + timedelta(days=1),
+    )
+    for path in [
+        "/",
+        "/tbkd/",
+        "/tags/引流/",
+        "/sitemap/",
+        "/feed/",
+        "/sitemap-articles.xml",
+        "/search/?q=标题",
+        article.get_absolute_url(),
+    ]:
         page = client.get(path).content.decode()
         assert draft.title not in page and scheduled.title not in page, path
 
@@ -219,7 +248,7 @@ def test_category_list_paginates_by_twenty(client):
     assert first.content.decode().count('class="item-title"') == 20
     assert second.content.decode().count('class="item-title"') == 5
     assert newest_first[0].title in text_of(first) and newest_first[20].title in text_of(second)
-    assert "<h1 class=\"box-title\">拼多多</h1>" in first.content.decode()
+    assert '<h1 class="box-title">拼多多</h1>' in first.content.decode()
     assert "第 1 / 2 页" in text_of(first)
     assert '<link rel="canonical" href="http://testserver/pdd/?page=2">' in second.content.decode()
 

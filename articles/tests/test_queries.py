@@ -1,0 +1,66 @@
+"""Query budgets: no page runs a query per row, whatever its length."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .factories import image_file, make_article, make_category
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def many():
+    categories = [make_category() for _ in range(7)]
+    articles = []
+    for n in range(60):
+        articles.append(
+            make_article(
+                category=categories[n % 7],
+                tags=[f"标签{n % 5}", f"标签{n % 3 + 10}"],
+                views=n,
+                cover=image_file() if n % 4 == 0 else "",
+            )
+        )
+    return articles
+
+
+def count_queries(client, path):
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("path", "budget"),
+    [("/", 5), ("/sitemap/", 4), ("/search/?q=正文", 4), ("/feed/", 1)],
+)
+def test_fixed_pages_stay_within_budget(client, many, path, budget):
+    assert count_queries(client, path) == budget
+
+
+def test_category_and_tag_lists_do_not_grow_with_their_length(client, many):
+    category = many[0].category
+    assert count_queries(client, category.get_absolute_url()) == 5
+    assert count_queries(client, category.get_absolute_url() + "?page=1") == 5
+    assert count_queries(client, "/tags/标签1/") == 5
+    assert count_queries(client, "/tags/标签10/") == 5
+
+
+def test_article_page_from_scratch_is_at_most_eight_queries(client, many):
+    article = many[30]
+    # article + tags, view count, previous, next, related by tags, related
+    # top-up, then the cached fragments: popular sidebar and category nav.
+    assert count_queries(client, article.get_absolute_url()) == 8
+
+
+def test_sidebars_are_cached_between_pages(client, many):
+    article = many[30]
+    count_queries(client, article.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        client.get(many[31].get_absolute_url())
+    sql = " ".join(q["sql"] for q in queries)
+    assert '"views" DESC' not in sql.replace("`", '"'), "popular sidebar was not cached"

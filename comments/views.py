@@ -1,0 +1,106 @@
+from django.http import JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_GET, require_POST
+
+from articles.models import Article
+from articles.views import article_page_context
+
+from .captcha import captcha_check, captcha_create
+from .forms import CommentForm
+from .models import Comment
+from .services import client_ip, comment_create, rate_limit_attempt
+
+CAPTCHA_RATE_LIMIT = "60/600"
+
+
+def _public_article(article_id):
+    return get_object_or_404(Article.objects.published().select_related("category"), pk=article_id)
+
+
+def _fresh_captcha(request, form=None):
+    """A new challenge, and the form's captcha fields reset to it."""
+    key, image = captcha_create()
+    if form is not None and form.is_bound:
+        form.data = form.data.copy()
+        form.data["captcha"] = ""
+        form.data["captcha_key"] = key
+    get_token(request)
+    return {"key": key, "image": image}
+
+
+def _show_form_again(request, article, form, status):
+    """The article page again, with the reader's text and the errors."""
+    context = article_page_context(article)
+    context.update(comment_form=form, captcha=_fresh_captcha(request, form))
+    response = render(request, "articles/article_detail.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@require_GET
+def captcha_new(request):
+    """A new captcha and a CSRF token for the comment form (never cached)."""
+    if rate_limit_attempt(client_ip(request), scope="captcha", limit=CAPTCHA_RATE_LIMIT):
+        return JsonResponse({"error": "请求太频繁,请稍后再试。"}, status=429)
+    key, image = captcha_create()
+    return JsonResponse({"key": key, "image": image, "csrf_token": get_token(request)})
+
+
+@never_cache
+def comment_form_page(request, article_id):
+    """The form on a page of its own, for readers without JavaScript."""
+    article = _public_article(article_id)
+    form = CommentForm()
+    context = {"article": article, "comment_form": form, "captcha": _fresh_captcha(request)}
+    return render(request, "comments/form_page.html", context)
+
+
+@require_POST
+def comment_post(request, article_id):
+    article = _public_article(article_id)
+    form = CommentForm(request.POST)
+    ip = client_ip(request)
+    wait = rate_limit_attempt(ip)
+    if wait:
+        form.is_valid()
+        form.add_error(None, f"评论太频繁了,请 {max(1, round(wait / 60))} 分钟后再试。")
+        return _show_form_again(request, article, form, status=429)
+    captcha_ok = captcha_check(
+        key=request.POST.get("captcha_key", ""), answer=request.POST.get("captcha", "")
+    )
+    if request.POST.get("website"):
+        captcha_ok = False  # the honeypot: same answer as a wrong captcha
+    if form.is_valid() and captcha_ok:
+        comment = comment_create(
+            article=article,
+            nickname=form.cleaned_data["nickname"],
+            body=form.cleaned_data["body"],
+            ip=ip,
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+        notice = "posted" if comment.status == Comment.Status.APPROVED else "pending"
+        return redirect(f"{article.get_absolute_url()}?comment={notice}#comments")
+    if not captcha_ok:
+        form.reject_captcha()
+    return _show_form_again(request, article, form, status=400)
+
+
+@requires_csrf_token
+def csrf_failure(request, reason=""):
+    """A failed CSRF check. On the comment form the reader keeps the text."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        match = None
+    if match and match.view_name == "comments:post" and request.method == "POST":
+        article = _public_article(match.kwargs["article_id"])
+        form = CommentForm(request.POST)
+        form.is_valid()
+        form.add_error(None, "页面停留太久,安全校验已失效。请重新输入验证码后再提交。")
+        return _show_form_again(request, article, form, status=403)
+    return render(request, "403_csrf.html", status=403)
