@@ -4,7 +4,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -92,24 +92,20 @@ class ArticleQuerySet(models.QuerySet):
 
     def related_to(self, article, limit=10):
         """Up to `limit` articles sharing the most tags with `article`, topped
-        up with the newest of its category. Two queries at most."""
+        up with the newest of its category, in one query."""
         tag_ids = [tag.pk for tag in article.tags.all()]
-        related = []
-        if tag_ids:
-            related = list(
-                self.exclude(pk=article.pk)
-                .filter(tags__in=tag_ids)
-                .annotate(shared_tags=Count("tags"))
-                .order_by("-shared_tags", "-published_at", "-id")[:limit]
+        same_category = Q(category_id=article.category_id)
+        candidates = self.exclude(pk=article.pk)
+        if not tag_ids:
+            return list(candidates.filter(same_category).newest()[:limit])
+        return list(
+            candidates.filter(Q(tags__in=tag_ids) | same_category)
+            .annotate(
+                shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
+                in_category=Case(When(same_category, then=1), default=0),
             )
-        if len(related) < limit:
-            seen = [article.pk, *(item.pk for item in related)]
-            related += list(
-                self.filter(category_id=article.category_id)
-                .exclude(pk__in=seen)
-                .newest()[: limit - len(related)]
-            )
-        return related
+            .order_by("-shared_tags", "-in_category", "-published_at", "-id")[:limit]
+        )
 
 
 class Article(models.Model):

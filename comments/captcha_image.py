@@ -67,11 +67,11 @@ _INKS: Sequence[tuple] = (
 STYLE = {
     "font_size": (88, 100),
     "stroke": 1,  # extra outline width, thickens the glyphs
-    "rotate": 20,  # degrees, +/-
-    "shear": 0.2,  # horizontal shear factor, +/-
+    "rotate": 12,  # degrees, +/-
+    "shear": 0.12, # horizontal shear factor, +/-
     "jitter_y": 8,  # vertical offset of each glyph, +/-
     "overlap": (0.05, 0.15),  # fraction of glyph width shared by neighbours
-    "warp_amp": (4, 7),  # mesh warp amplitude
+    "warp_amp": (3, 5),  # mesh warp amplitude
     "warp_period": (90, 160),
     "n_arcs": (6, 9),  # noise arcs
     "n_dashes": (2, 4),  # noise dashes
@@ -79,9 +79,9 @@ STYLE = {
     "wave_line": True,  # a line waving across the text band
     "wave_amp": (14, 22),
     "wave_period": (110, 170),
-    "wave_width": (3, 4),
+    "wave_width": (3, 3),
     "curve_line": True,  # a gentle curve from one side to the other
-    "curve_width": (4, 5),
+    "curve_width": (3, 4),
 }
 
 _rng_default = secrets.SystemRandom()

@@ -90,3 +90,20 @@ def test_previous_and_next_stay_in_category_and_skip_unpublished():
     assert middle.previous_and_next() == (first, last)
     assert first.previous_and_next() == (None, middle)
     assert last.previous_and_next() == (middle, None)
+
+
+def test_related_breaks_ties_by_category_then_date():
+    category, other = make_category(), make_category()
+    article = make_article(category=category, tags=["选品"])
+    elsewhere = make_article(category=other, tags=["选品"])
+    same = make_article(category=category, tags=["选品"])
+    assert Article.objects.published().related_to(article) == [same, elsewhere]
+
+
+def test_related_without_tags_is_the_category(django_assert_num_queries):
+    category = make_category()
+    article = make_article(category=category)
+    neighbour = make_article(category=category)
+    make_article()
+    with django_assert_num_queries(2):  # the tags, then the related articles
+        assert Article.objects.published().related_to(article) == [neighbour]

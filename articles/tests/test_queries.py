@@ -52,9 +52,17 @@ def test_category_and_tag_lists_do_not_grow_with_their_length(client, many):
 
 def test_article_page_from_scratch_is_at_most_eight_queries(client, many):
     article = many[30]
-    # article + tags, view count, previous, next, related by tags, related
-    # top-up, then the cached fragments: popular sidebar and category nav.
+    # article, its tags, previous, next, related, comments, then the
+    # fragments cached for every page: popular sidebar and category nav.
     assert count_queries(client, article.get_absolute_url()) == 8
+
+
+def test_article_page_budget_holds_when_related_needs_topping_up(client):
+    category = make_category()
+    lonely = make_article(category=category, tags=["独有标签"])
+    for _ in range(3):
+        make_article(category=category)
+    assert count_queries(client, lonely.get_absolute_url()) <= 8
 
 
 def test_sidebars_are_cached_between_pages(client, many):
