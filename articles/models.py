@@ -212,3 +212,20 @@ class Article(models.Model):
             .first()
         )
         return older, newer
+
+
+class ContentVersion(models.Model):
+    """One row: a number that goes up whenever anything a page shows changes,
+    and the next time a scheduled article goes live. Cached pages carry the
+    version they were rendered with (see articles/pagecache.py)."""
+
+    version = models.PositiveBigIntegerField("版本", default=1)
+    next_publish_at = models.DateTimeField("下次定时发布", null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "内容版本"
+        verbose_name_plural = "内容版本"
+
+    def __str__(self):
+        return f"v{self.version}"

@@ -193,3 +193,7 @@ CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
 # Reads are counted in memory and written in batches this often (seconds).
 READ_FLUSH_SECONDS = float(os.environ.get("READ_FLUSH_SECONDS", "10"))
+
+# Whole pages for anonymous readers are cached this long (seconds); any
+# content change makes them stale at once (articles/pagecache.py).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "30"))
