@@ -7,4 +7,4 @@ class CommentsConfig(AppConfig):
     verbose_name = "评论"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deploy check)
+        from . import checks, signals  # noqa: F401  (deploy check, page cache invalidation)

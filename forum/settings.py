@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "articles.pagecache.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -197,3 +198,55 @@ READ_FLUSH_SECONDS = float(os.environ.get("READ_FLUSH_SECONDS", "10"))
 # Whole pages for anonymous readers are cached this long (seconds); any
 # content change makes them stale at once (articles/pagecache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "30"))
+# How often each process re-reads the content version (seconds).
+PAGE_CACHE_VERSION_SECONDS = float(os.environ.get("PAGE_CACHE_VERSION_SECONDS", "1"))
+
+# ---------------------------------------------------------------------------
+# The editors' admin (issue 4): the rich-text editor and the image pipeline.
+# CKEditor 5 (django-ckeditor-5) ships its JavaScript in the wheel; uploads go
+# to the admin's own view (ArticleAdmin.upload_image), which runs every image
+# through articles/images.py. What the editor offers is limited to what
+# articles/sanitize.py keeps; the plugins that write inline styles, iframes,
+# raw HTML or Markdown are removed.
+# ---------------------------------------------------------------------------
+ARTICLE_IMAGE_MAX_BYTES = int(os.environ.get("ARTICLE_IMAGE_MAX_BYTES", 10 * 1024 * 1024))
+ARTICLE_IMAGE_MAX_WIDTH = 1600  # pixels; wider images are scaled down
+ARTICLE_IMAGE_MAX_SIDE = 8000  # pixels; larger dimensions are refused unread
+CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "admin:articles_article_upload_image"
+CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
+CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "png", "gif", "webp"]
+CKEDITOR_5_CONFIGS = {
+    "article": {
+        "language": "zh-cn",
+        "removePlugins": [
+            "Markdown", "FullPage", "HtmlEmbed", "MediaEmbed", "ImageResize", "Autosave",
+            "Font", "Highlight", "Alignment", "TodoList", "Mention", "SourceEditing",
+        ],
+        "toolbar": {
+            "items": [
+                "heading", "style", "|", "bold", "italic", "link", "|",
+                "numberedList", "bulletedList", "blockQuote", "|",
+                "uploadImage", "insertTable", "horizontalLine", "|",
+                "removeFormat", "undo", "redo",
+            ],
+            "shouldNotGroupWhenFull": True,
+        },
+        "heading": {
+            "options": [
+                {"model": "paragraph", "title": "正文", "class": "ck-heading_paragraph"},
+                {"model": "heading2", "view": "h2", "title": "一级小标题(一、二、三、)", "class": "ck-heading_heading2"},
+                {"model": "heading3", "view": "h3", "title": "二级小标题", "class": "ck-heading_heading3"},
+                {"model": "heading4", "view": "h4", "title": "三级小标题", "class": "ck-heading_heading4"},
+            ]
+        },
+        "style": {"definitions": [{"name": "温馨提示", "element": "p", "classes": ["tip"]}]},
+        "image": {
+            "toolbar": ["imageTextAlternative", "toggleImageCaption"],
+            "upload": {"types": ["jpeg", "png", "gif", "webp"]},
+        },
+        "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
+        "link": {"defaultProtocol": "https://"},
+        "list": {"properties": {"styles": False, "startIndex": True, "reversed": False}},
+        "placeholder": "在这里写正文。小标题用“一、二、三、”,要点用编号列表,图片点工具栏的“上传图片”。",
+    },
+}  # fmt: skip

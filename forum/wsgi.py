@@ -6,4 +6,9 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forum.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+# Anonymous readers' pages straight from the cache (articles/pagecache.py).
+from articles.pagecache import wsgi_fast_path  # noqa: E402
+
+application = wsgi_fast_path(django_application)

@@ -3,6 +3,10 @@
 from django.db import migrations, models
 
 
+def create_the_row(apps, schema_editor):
+    apps.get_model("articles", "ContentVersion").objects.get_or_create(pk=1)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -23,4 +27,5 @@ class Migration(migrations.Migration):
                 'ordering': ['pk'],
             },
         ),
+        migrations.RunPython(create_the_row, migrations.RunPython.noop),
     ]

@@ -1,0 +1,213 @@
+"""Whole-page cache for anonymous readers.
+
+Two halves share one key scheme:
+
+- `PageCacheMiddleware` (Django, first in MIDDLEWARE) stores a response when
+  the request came from an anonymous reader (no session cookie), asked for a
+  page we cache (home, category, tag, article, site maps, feed) with no query
+  string other than `page` or `comment`, and got a 200 that sets no cookie.
+- `wsgi_fast_path` (wrapped around Django's WSGI app in forum/wsgi.py) answers
+  such requests straight from the cache, before Django builds a request:
+  one cache read, plus the read counter for article pages.
+
+Every entry carries the content version it was rendered with
+(`ContentVersion`). Any change a page shows bumps the version in the
+database; each process re-reads it every PAGE_CACHE_VERSION_SECONDS, so
+all processes drop stale pages within about a second, whatever cache
+backend they share. The version row also holds the next time a scheduled
+article goes live; passing that time bumps the version too.
+"""
+
+import logging
+import re
+import threading
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import F, Min
+from django.utils import timezone
+
+CACHED_VIEWS = frozenset(
+    {
+        "articles:home",
+        "articles:category",
+        "articles:tag",
+        "articles:detail",
+        "articles:sitemap",
+        "articles:feed",
+        "sitemap-index",
+        "sitemap-section",
+        "robots-txt",
+    }
+)
+QUERY_RE = re.compile(r"\A(?:page=[1-9][0-9]{0,5}|comment=(?:posted|pending))?\Z")
+ARTICLE_PATH_RE = re.compile(r"\A/[^/]+/([0-9]+)\.html\Z")
+CRAWLER_RE = re.compile(r"bot|spider|crawl|slurp|curl|wget|python-requests|httpclient", re.I)
+
+logger = logging.getLogger(__name__)
+
+
+class _Version:
+    """This process's view of the content version."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._value = None
+        self._next_publish = None  # a POSIX timestamp, or None
+        self._checked = 0.0
+
+    def current(self) -> int:
+        now = time.monotonic()
+        every = settings.PAGE_CACHE_VERSION_SECONDS
+        if self._value is None or now - self._checked >= every:
+            with self._lock:
+                if self._value is None or now - self._checked >= every:
+                    self._load()
+                    self._checked = now
+        if self._next_publish is not None and time.time() >= self._next_publish:
+            # A scheduled article has gone live: every list may show it now.
+            with self._lock:
+                if self._next_publish is not None and time.time() >= self._next_publish:
+                    self._remember(_bump())
+        return self._value
+
+    def _load(self):
+        from .models import ContentVersion
+
+        row = ContentVersion.objects.filter(pk=1).values_list("version", "next_publish_at").first()
+        self._remember(row or _bump())
+
+    def _remember(self, row):
+        version, next_publish_at = row
+        self._value = version
+        self._next_publish = next_publish_at.timestamp() if next_publish_at else None
+
+    def forget(self):
+        with self._lock:
+            self._value = None
+
+
+version = _Version()
+
+
+def _next_publish_at():
+    from .models import Article
+
+    return Article.objects.filter(
+        status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+    ).aggregate(next=Min("published_at"))["next"]
+
+
+def _bump():
+    from .models import ContentVersion
+
+    next_at = _next_publish_at()
+    updated = ContentVersion.objects.filter(pk=1).update(
+        version=F("version") + 1, next_publish_at=next_at
+    )
+    if not updated:
+        ContentVersion.objects.get_or_create(pk=1, defaults={"next_publish_at": next_at})
+    return ContentVersion.objects.filter(pk=1).values_list("version", "next_publish_at").get()
+
+
+def content_changed():
+    """Call after any change that a cached page may show. Takes effect when
+    the surrounding transaction commits."""
+
+    def bump():
+        _bump()
+        version.forget()
+
+    transaction.on_commit(bump)
+
+
+def _key(environ, path=None) -> str:
+    """The cache key of a request. `path` is the WSGI PATH_INFO as the server
+    passed it (UTF-8 bytes read as Latin-1); Django decodes it in place."""
+    scheme = environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme", "http")
+    return "page:{}:{}{}?{}".format(
+        scheme,
+        environ.get("HTTP_HOST", ""),
+        environ.get("PATH_INFO", "") if path is None else path,
+        environ.get("QUERY_STRING", ""),
+    )
+
+
+def _eligible(environ) -> bool:
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return False
+    if settings.SESSION_COOKIE_NAME + "=" in environ.get("HTTP_COOKIE", ""):
+        return False
+    return QUERY_RE.match(environ.get("QUERY_STRING", "")) is not None
+
+
+def _is_reader(environ) -> bool:
+    return environ.get("REQUEST_METHOD") == "GET" and not CRAWLER_RE.search(
+        environ.get("HTTP_USER_AGENT", "")
+    )
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        environ = request.META
+        if not _eligible(environ):
+            return self.get_response(request)
+        rendered_with = version.current()
+        response = self.get_response(request)
+        match = request.resolver_match
+        if (
+            response.status_code == 200
+            and match is not None
+            and match.view_name in CACHED_VIEWS
+            and not response.cookies
+            and not getattr(response, "streaming", False)
+            and not request.user.is_authenticated
+        ):
+            article_id = None
+            if match.view_name == "articles:detail":
+                article_id = int(match.kwargs["pk"])
+            headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
+            entry = (rendered_with, response.status_code, headers, response.content, article_id)
+            raw_path = request.path_info.encode().decode("latin-1")
+            cache.set(_key(environ, raw_path), entry, settings.PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+
+STATUS_LINES = {200: "200 OK"}
+
+
+def wsgi_fast_path(app):
+    """Serve cached pages before Django builds a request."""
+    from .reads import reads
+
+    def cached(environ):
+        try:
+            entry = cache.get(_key(environ))
+            if entry is not None and entry[0] == version.current():
+                return entry
+        except Exception:  # a cache or database hiccup: let Django answer
+            logger.exception("Page cache lookup failed")
+            connection.close()
+        return None
+
+    def application(environ, start_response):
+        if _eligible(environ):
+            entry = cached(environ)
+            if entry is not None:
+                _, status, headers, body, article_id = entry
+                if article_id is not None and _is_reader(environ):
+                    reads.add(article_id)
+                start_response(
+                    STATUS_LINES[status],
+                    [*headers, ("Content-Length", str(len(body))), ("X-Page-Cache", "hit")],
+                )
+                return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+        return app(environ, start_response)
+
+    return application

@@ -1,0 +1,26 @@
+"""Everything a cached page shows, and what makes it stale."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from taggit.models import Tag, TaggedItem
+
+from .models import Article, Category
+from .pagecache import content_changed
+
+
+@receiver(post_save, sender=Article)
+@receiver(post_delete, sender=Article)
+@receiver(post_save, sender=Category)
+@receiver(post_delete, sender=Category)
+@receiver(post_save, sender=Tag)
+@receiver(post_delete, sender=Tag)
+@receiver(post_save, sender=TaggedItem)
+@receiver(post_delete, sender=TaggedItem)
+def _page_content_saved(sender, **kwargs):
+    content_changed()
+
+
+@receiver(m2m_changed, sender=Article.tags.through)
+def _article_tags_changed(sender, action, **kwargs):
+    if action.startswith("post_"):
+        content_changed()

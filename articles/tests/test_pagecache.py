@@ -1,0 +1,287 @@
+"""The whole-page cache: what it serves, what it counts, what makes it stale."""
+
+import io
+import runpy
+import threading
+from datetime import timedelta
+from unittest import mock
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article
+from articles.pagecache import version, wsgi_fast_path
+from articles.reads import ReadCounter, _flush_on_exit, reads
+from comments.models import Comment
+
+from .factories import make_article, make_category
+
+pytestmark = pytest.mark.django_db
+
+READER_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1"
+app = wsgi_fast_path(WSGIHandler())
+
+
+def call(path, method="GET", query="", cookie="", user_agent=READER_UA):
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path.encode().decode("latin-1"),  # as a WSGI server passes it
+        "QUERY_STRING": query,
+        "HTTP_HOST": "testserver",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_USER_AGENT": user_agent,
+        "wsgi.input": io.BytesIO(b""),
+    }
+    if cookie:
+        environ["HTTP_COOKIE"] = cookie
+    setup_testing_defaults(environ)
+    seen = {}
+
+    def start_response(status, headers):
+        seen["status"], seen["headers"] = status, dict(headers)
+
+    body = b"".join(app(environ, start_response))
+    return seen["status"], seen["headers"], body.decode()
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Like Django's test client: a request must not close the test's
+    database connection (it holds the test transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def stored_views(article):
+    reads.flush()
+    article.refresh_from_db()
+    return article.views
+
+
+@pytest.fixture
+def article():
+    return make_article(category=make_category(slug="tbyy", name="淘宝运营"), title="缓存测试")
+
+
+def test_second_request_is_served_from_cache_without_queries(article):
+    status, headers, first = call(article.get_absolute_url())
+    assert status.startswith("200") and headers["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        status, headers, second = call(article.get_absolute_url())
+    assert headers["X-Page-Cache"] == "hit" and len(queries) == 0
+    assert second == first
+    assert headers["Content-Type"].startswith("text/html")
+    assert headers["X-Frame-Options"] == "DENY"
+    assert int(headers["Content-Length"]) == len(second.encode())
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/tbyy/", "/tags/选品/", "/sitemap/", "/feed/", "/sitemap.xml", "/robots.txt"]
+)
+def test_list_and_machine_pages_are_cached(article, path):
+    article.tags.set(["选品"])
+    call(path)
+    assert call(path)[1]["X-Page-Cache"] == "hit"
+
+
+def test_cache_hits_count_reads_like_the_view_does(article):
+    for _ in range(3):
+        call(article.get_absolute_url())  # 1 miss (counted by the view) + 2 hits
+    call(article.get_absolute_url(), method="HEAD")
+    call(article.get_absolute_url(), user_agent="Mozilla/5.0 (compatible; Baiduspider/2.0)")
+    assert stored_views(article) == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "cookie", "method"),
+    [
+        ("utm_source=wechat", "", "GET"),
+        ("page=2&x=1", "", "GET"),
+        ("", f"{settings.SESSION_COOKIE_NAME}=abc", "GET"),
+        ("", "", "POST"),
+    ],
+)
+def test_what_is_never_served_from_or_stored_in_the_cache(article, query, cookie, method):
+    for _ in range(2):
+        status, headers, _ = call(article.get_absolute_url(), method=method, query=query, cookie=cookie)
+        assert "X-Page-Cache" not in headers
+
+
+def test_staff_always_get_fresh_pages(client, article):
+    call(article.get_absolute_url())
+    staff = get_user_model().objects.create_user("editor", password="x", is_staff=True)
+    client.force_login(staff)
+    Article.objects.filter(pk=article.pk).update(title="只改了数据库")
+    response = client.get(article.get_absolute_url())
+    assert "只改了数据库" in response.content.decode()
+    assert "X-Page-Cache" not in response.headers
+
+
+def test_search_and_comment_endpoints_are_not_cached(article):
+    call("/search/", query="q=缓存")
+    assert "X-Page-Cache" not in call("/search/", query="q=缓存")[1]
+    call("/comments/captcha/")
+    assert "X-Page-Cache" not in call("/comments/captcha/")[1]
+
+
+def changes(django_capture_on_commit_callbacks, action):
+    with django_capture_on_commit_callbacks(execute=True):
+        action()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "edit article",
+        "new article",
+        "delete article",
+        "rename category",
+        "retag article",
+        "rename tag",
+        "approve comment",
+        "delete visible comment",
+    ],
+)
+def test_every_kind_of_change_makes_pages_fresh(article, change, django_capture_on_commit_callbacks):
+    article.tags.set(["选品"])
+    visible = Comment.objects.create(article=article, body="可见评论", status="approved")
+    pending = Comment.objects.create(article=article, body="待审核", status="pending")
+    paths = [article.get_absolute_url(), "/", "/tbyy/", "/tags/选品/", "/sitemap/"]
+    for path in paths:
+        call(path)
+        assert call(path)[1]["X-Page-Cache"] == "hit"
+    from taggit.models import Tag
+
+    actions = {
+        "edit article": lambda: (setattr(article, "title", "新标题"), article.save()),
+        "new article": lambda: make_article(category=article.category),
+        "delete article": lambda: make_article().delete(),
+        "rename category": lambda: article.category.__class__.objects.get(pk=article.category_id).save(),
+        "retag article": lambda: article.tags.add("新标签"),
+        "rename tag": lambda: Tag.objects.filter(name="选品").first().save(),
+        "approve comment": lambda: (setattr(pending, "status", "approved"), pending.save()),
+        "delete visible comment": lambda: visible.delete(),
+    }
+    changes(django_capture_on_commit_callbacks, actions[change])
+    for path in paths:
+        assert call(path)[1]["X-Page-Cache"] == "miss", path
+
+
+def test_a_pending_comment_does_not_empty_the_cache(article, django_capture_on_commit_callbacks):
+    call(article.get_absolute_url())
+    changes(
+        django_capture_on_commit_callbacks,
+        lambda: Comment.objects.create(article=article, body="待审核的评论", status="pending"),
+    )
+    assert call(article.get_absolute_url())[1]["X-Page-Cache"] == "hit"
+
+
+def test_a_scheduled_article_appears_when_its_time_comes(article, django_capture_on_commit_callbacks):
+    soon = timezone.now() + timedelta(seconds=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduled = make_article(category=article.category, title="定时文章", published_at=soon)
+    assert "定时文章" not in call("/")[2]
+    assert call("/")[1]["X-Page-Cache"] == "hit"
+    with mock.patch("articles.pagecache.time.time", return_value=soon.timestamp() + 1), \
+            mock.patch("django.utils.timezone.now", return_value=soon + timedelta(seconds=1)):
+        status, headers, body = call("/")
+    assert headers["X-Page-Cache"] == "miss" and "定时文章" in body
+    assert scheduled.title in body
+
+
+def test_a_lost_cache_entry_only_means_a_miss(article):
+    call(article.get_absolute_url())
+    cache.clear()
+    assert call(article.get_absolute_url())[1]["X-Page-Cache"] == "miss"
+
+
+# The read counter ------------------------------------------------------------
+
+
+def test_reads_are_written_in_one_batch(article):
+    other = make_article()
+    counter = ReadCounter()
+    for _ in range(5):
+        counter.add(article.pk)
+    counter.add(other.pk)
+    article.refresh_from_db()
+    assert article.views == 0 and counter.pending(article.pk) == 5
+    with CaptureQueriesContext(connection) as queries:
+        assert counter.flush() == 6
+    updates = [q for q in queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 2  # one per distinct amount, not one per read
+    article.refresh_from_db()
+    other.refresh_from_db()
+    assert (article.views, other.views) == (5, 1)
+
+
+def test_overdue_flush_happens_on_the_next_read(article, settings):
+    settings.READ_FLUSH_SECONDS = 0.001
+    counter = ReadCounter()
+    counter._last_flush -= 1
+    counter.add(article.pk)
+    article.refresh_from_db()
+    assert article.views == 1
+
+
+def test_no_read_is_lost_when_the_cache_is_cleared(article):
+    reads.add(article.pk)
+    cache.clear()
+    assert stored_views(article) == 1
+
+
+def test_reads_are_flushed_at_exit_and_when_a_gunicorn_worker_exits(article):
+    reads.add(article.pk)
+    _flush_on_exit()
+    article.refresh_from_db()
+    assert article.views == 1
+    reads.add(article.pk)
+    hooks = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))
+    hooks["worker_exit"](None, None)
+    article.refresh_from_db()
+    assert article.views == 2
+
+
+def test_a_failed_flush_keeps_the_counts(article):
+    reads.add(article.pk)
+    with mock.patch("django.db.models.query.QuerySet.update", side_effect=RuntimeError("down")):
+        assert reads.flush() == 0
+    assert reads.pending(article.pk) == 1
+    assert stored_views(article) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reads_and_flushes_lose_nothing_and_double_nothing():
+    article = make_article()
+    counters = [ReadCounter(), ReadCounter()]  # two worker processes
+
+    def reader(counter):
+        try:
+            for n in range(200):
+                counter.add(article.pk)
+                if n % 25 == 0:
+                    counter.flush()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=reader, args=(counters[n % 2],)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for counter in counters:
+        counter.flush()
+    article.refresh_from_db()
+    assert article.views == 800
