@@ -1,6 +1,7 @@
 import html
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -11,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from taggit.managers import TaggableManager
 
+from . import images
 from .sanitize import clean_html
 
 # First path segments the site itself uses; a category slug may not take one.
@@ -33,6 +35,7 @@ def validate_category_slug(value):
         raise ValidationError("“%(value)s”是网站保留的地址,请换一个。", params={"value": value})
 
 
+IMG_SRC_RE = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]+)\"", re.I)
 BLOCK_END_RE = re.compile(r"</(?:p|h[1-6]|li|div|blockquote|td|th|figcaption)>|<br\s*/?>", re.I)
 
 
@@ -79,6 +82,19 @@ class ArticleQuerySet(models.QuerySet):
 
     def newest(self):
         return self.order_by("-published_at", "-id")
+
+    def pinned_first(self):
+        """The newest first, except that 置顶 (pinned) articles come before all
+        others: the order of the home page and the category lists."""
+        return self.order_by("-is_pinned", "-published_at", "-id")
+
+    def recommended(self):
+        """推荐: the articles editors flagged for the home page's block."""
+        return self.filter(is_recommended=True).newest()
+
+    def scheduled(self):
+        """Published, but with a publish time still to come (定时发布)."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def popular(self):
         return self.order_by("-views", "-published_at", "-id")
@@ -145,6 +161,33 @@ class Article(models.Model):
         blank=True,
         help_text="从旧站导入时的原地址,重复导入时据此更新而不新增。",
     )
+    is_pinned = models.BooleanField(
+        "置顶", default=False, help_text="置顶的文章排在首页和分类列表的最前面。"
+    )
+    is_recommended = models.BooleanField(
+        "推荐", default=False, help_text="推荐的文章显示在首页的“推荐阅读”栏目里。"
+    )
+    thumbnail = models.ImageField(
+        "缩略图", upload_to="thumbs/", max_length=200, blank=True, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后修改人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -156,6 +199,7 @@ class Article(models.Model):
             models.Index(fields=["status", "published_at"], name="article_pub_idx"),
             models.Index(fields=["category", "status", "published_at"], name="article_cat_pub_idx"),
             models.Index(fields=["status", "views"], name="article_views_idx"),
+            models.Index(fields=["status", "is_pinned", "published_at"], name="article_pinned_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -170,10 +214,56 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
+        self.fill_seo()
+        self.thumbnail = self.find_thumbnail()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {
+                *update_fields, "seo_title", "seo_description", "thumbnail"
+            }  # fmt: skip
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"category": self.category.slug, "pk": self.pk})
+
+    def fill_seo(self):
+        """Fill the SEO title and description the editor left empty from the
+        title and the content. The editor sees them and may change them; an
+        emptied field is filled again on the next save."""
+        if not self.seo_title.strip():
+            self.seo_title = self.title[:200]
+        if not self.seo_description.strip():
+            self.seo_description = excerpt(self.summary or self.body, 120)
+
+    def fill_seo_keywords(self):
+        """Fill empty SEO keywords from the tags (or the category); call it
+        after the tags are saved. Returns whether anything changed."""
+        if self.seo_keywords.strip():
+            return False
+        names = sorted(self.tags.names()) or [self.category.name]
+        keywords = ""
+        for name in names:
+            candidate = f"{keywords},{name}" if keywords else name
+            if len(candidate) > 200:
+                break
+            keywords = candidate
+        self.seo_keywords = keywords
+        Article.objects.filter(pk=self.pk).update(seo_keywords=keywords)
+        return True
+
+    def find_thumbnail(self) -> str:
+        """The list thumbnail: of the cover, else of the first uploaded image
+        in the body; "" when there is neither."""
+        if self.cover:
+            return images.ensure_thumbnail(self.cover.name)
+        media_url = settings.MEDIA_URL
+        for src in IMG_SRC_RE.findall(self.body or ""):
+            src = html.unescape(src)
+            if src.startswith(media_url) and ".." not in src:
+                thumb = images.ensure_thumbnail(src.removeprefix(media_url))
+                if thumb:
+                    return thumb
+        return ""
 
     @property
     def is_public(self):
@@ -229,3 +319,26 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"v{self.version}"
+
+
+class ArticleDailyReads(models.Model):
+    """Reads of one article on one day (China time): the dashboard's numbers.
+    Written by articles.stats.record_reads() with each read-counter batch."""
+
+    article = models.ForeignKey(
+        Article, verbose_name="文章", on_delete=models.CASCADE, related_name="daily_reads"
+    )
+    date = models.DateField("日期")
+    views = models.PositiveIntegerField("阅读量", default=0)
+
+    class Meta:
+        ordering = ["-date", "article"]
+        verbose_name = "每日阅读量"
+        verbose_name_plural = "每日阅读量"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "date"], name="daily_reads_unique"),
+        ]
+        indexes = [models.Index(fields=["date"], name="daily_reads_date_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} {self.date}: {self.views}"

@@ -49,6 +49,7 @@ class ReadCounter:
     def flush(self) -> int:
         """Write the pending reads; returns how many were written."""
         from .models import Article
+        from .stats import record_reads
 
         with self._lock:
             batch, self._pending = self._pending, Counter()
@@ -62,6 +63,7 @@ class ReadCounter:
             with transaction.atomic():
                 for amount, ids in by_amount.items():
                     Article.objects.filter(pk__in=ids).update(views=F("views") + amount)
+                record_reads(batch)  # per-day totals for the admin dashboard
         except Exception:
             logger.exception("Could not write read counts; keeping them for the next flush")
             with self._lock:

@@ -19,19 +19,29 @@ ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt", "title", "width", "height"},
     "p": {"class"},
     "div": {"class"},
+    "figure": {"class"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan"},
     "ol": {"start"},
 }
 
-# The only class names an editor may use: the highlighted tip paragraph.
-ALLOWED_CLASSES = {"tip"}
+# The only class names an editor may use, per tag: the highlighted tip
+# paragraph ("温馨提示", the editor's 样式 menu), and the wrappers the rich-text
+# editor (CKEditor 5) puts around images and tables.
+ALLOWED_CLASSES = {
+    "p": {"tip"},
+    "div": {"tip"},
+    "figure": {"image", "table"},
+}
 
 
 def _filter_attribute(tag, attribute, value):
     if attribute == "class":
-        kept = [name for name in value.split() if name in ALLOWED_CLASSES]
+        allowed = ALLOWED_CLASSES.get(tag, set())
+        kept = [name for name in value.split() if name in allowed]
         return " ".join(kept) or None
+    if attribute in {"width", "height", "colspan", "rowspan", "start"}:
+        return value if value.isdigit() and len(value) <= 5 else None
     return value
 
 

@@ -43,7 +43,7 @@ class HomeView(ArticleListMixin, ListView):
     paginate_by = None
 
     def get_queryset(self):
-        return super().get_queryset()[: settings.ARTICLES_PER_PAGE]
+        return super().get_queryset().pinned_first()[: settings.ARTICLES_PER_PAGE]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -74,7 +74,7 @@ class HomeView(ArticleListMixin, ListView):
 class CategoryView(ArticleListMixin, ListView):
     def get_queryset(self):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(category=self.category)
+        return super().get_queryset().filter(category=self.category).pinned_first()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "taggit",
+    "django_ckeditor_5",  # the editors' rich-text editor (see the block at the end)
     "articles",
     "comments",
 ]

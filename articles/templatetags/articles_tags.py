@@ -1,21 +1,26 @@
 from django import template
 from django.core.cache import cache
+from django.db.models import Q
 
 from ..models import Article, Category
+from ..pagecache import version
 
 register = template.Library()
 
 POPULAR_SIZE = 10
+# Fragments are keyed on the content version, so any change shows at once;
+# the lifetime only bounds how stale the 热门内容 order (read counts) can be.
 FRAGMENT_SECONDS = 60
 
 
 @register.inclusion_tag("includes/category_nav.html", takes_context=True)
 def category_nav(context):
     """The navigation bar: 首页 and one entry per category."""
-    categories = cache.get("nav:categories")
+    key = f"nav:categories:{version.current()}"
+    categories = cache.get(key)
     if categories is None:
         categories = [(c.name, c.get_absolute_url(), c.pk) for c in Category.objects.all()]
-        cache.set("nav:categories", categories, FRAGMENT_SECONDS)
+        cache.set(key, categories, FRAGMENT_SECONDS)
     current = context.get("category") or getattr(context.get("article"), "category", None)
     return {
         "categories": categories,
@@ -24,15 +29,98 @@ def category_nav(context):
     }
 
 
+def _popular_entry(article):
+    return {
+        "pk": article.pk,
+        "title": article.title,
+        "url": article.get_absolute_url(),
+        "excerpt": article.excerpt,
+    }
+
+
 @register.inclusion_tag("includes/popular.html")
 def popular_articles(exclude=None):
     """热门内容: the most-read published articles, never the one being read."""
-    entries = cache.get("sidebar:popular")
+    key = f"sidebar:popular:{version.current()}"
+    entries = cache.get(key)
     if entries is None:
         entries = [
-            {"pk": a.pk, "title": a.title, "url": a.get_absolute_url(), "excerpt": a.excerpt}
+            _popular_entry(a)
             for a in Article.objects.published().for_list().popular()[: POPULAR_SIZE + 1]
         ]
-        cache.set("sidebar:popular", entries, FRAGMENT_SECONDS)
+        cache.set(key, entries, FRAGMENT_SECONDS)
     exclude_pk = getattr(exclude, "pk", None)
     return {"entries": [e for e in entries if e["pk"] != exclude_pk][:POPULAR_SIZE]}
+
+
+RECOMMENDED_SIZE = 6
+
+
+@register.simple_tag
+def recommended_articles():
+    """推荐阅读: the newest published articles the editors flagged 推荐
+    (`{% recommended_articles as entries %}`, on the home page).
+
+    The home page also shows 热门内容, so one query reads both lists: every
+    article that is among the most read or the newest recommended, most
+    read first. Its first rows are exactly the most read; its recommended
+    rows, newest first, start with exactly the newest recommended."""
+    current = version.current()
+    key = f"home:recommended:{current}"
+    entries = cache.get(key)
+    if entries is None:
+        published = Article.objects.published()
+        popular_ids = published.popular().values("pk")[: POPULAR_SIZE + 1]
+        recommended_ids = published.recommended().values("pk")[:RECOMMENDED_SIZE]
+        rows = list(
+            published.for_list().filter(Q(pk__in=popular_ids) | Q(pk__in=recommended_ids)).popular()
+        )
+        popular_key = f"sidebar:popular:{current}"
+        if cache.get(popular_key) is None:
+            popular = [_popular_entry(a) for a in rows[: POPULAR_SIZE + 1]]
+            cache.set(popular_key, popular, FRAGMENT_SECONDS)
+        recommended = sorted(
+            (a for a in rows if a.is_recommended),
+            key=lambda a: (a.published_at, a.pk),
+            reverse=True,
+        )[:RECOMMENDED_SIZE]
+        entries = [
+            {
+                "title": a.title,
+                "url": a.get_absolute_url(),
+                "excerpt": a.excerpt,
+                "thumbnail": a.thumbnail.url if a.thumbnail else "",
+            }
+            for a in recommended
+        ]
+        cache.set(key, entries, FRAGMENT_SECONDS)
+    return entries
+
+
+@register.inclusion_tag("admin/includes/dashboard.html", takes_context=True)
+def admin_dashboard(context):
+    """The admin index's dashboard: reads, the week's most read, comments
+    waiting for moderation and scheduled articles, each linking to where the
+    editor acts on it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from comments.models import Comment
+
+    from .. import stats
+
+    today = timezone.localdate()
+    pending = Comment.objects.pending()
+    return {
+        "reads_today": stats.reads_between(today, today),
+        "reads_week": stats.reads_between(today - timedelta(days=6), today),
+        "most_read": list(stats.most_read(days=7, limit=10)),
+        "pending_count": pending.count(),
+        "pending_comments": list(
+            pending.select_related("article").order_by("-created_at", "-id")[:5]
+        ),
+        "scheduled": list(Article.objects.scheduled().for_list().order_by("published_at")[:10]),
+        "draft_count": Article.objects.filter(status=Article.Status.DRAFT).count(),
+        "request": context.get("request"),
+    }

@@ -5,22 +5,20 @@ number and reason, and every good line still lands. The command exits
 non-zero when any line failed.
 """
 
-import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
-from PIL import Image, UnidentifiedImageError
 from tqdm import tqdm
 
+from articles import images
 from articles.models import Article, Category
 
 PROGRESS_FROM_LINES = 200
-MAX_COVER_BYTES = 10 * 1024 * 1024
 
 
 class LineError(Exception):
@@ -87,27 +85,19 @@ def _status(record):
 
 
 def _cover(record, base_dir):
-    """Returns (file name, bytes) of a valid image, or None."""
+    """The stored name of the cover, after the same checks and processing as
+    an upload in the admin (articles/images.py), or None."""
     raw = _text(record, "cover_image")
     if not raw:
         return None
     path = (base_dir / raw).resolve()
     if not path.is_file():
         raise LineError(f"封面图 “{raw}” 不存在")
-    if path.stat().st_size > MAX_COVER_BYTES:
-        raise LineError(f"封面图 “{raw}” 超过 10 MB")
-    data = path.read_bytes()
     try:
-        with Image.open(path) as image:
-            image.verify()
-            kind = (image.format or "").lower()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise LineError(f"封面图 “{raw}” 不是有效的图片") from None
-    extension = {"jpeg": "jpg", "png": "png", "webp": "webp", "gif": "gif"}.get(kind)
-    if not extension:
-        raise LineError(f"封面图 “{raw}” 的格式不受支持")
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    return f"{digest}.{extension}", data
+        with path.open("rb") as handle:
+            return images.store_image(File(handle, name=path.name), folder="covers").name
+    except images.ImageRejected as error:
+        raise LineError(f"封面图 “{raw}” {error.messages[0]}") from None
 
 
 def _category(record):
@@ -159,11 +149,10 @@ def import_line(record, *, base_dir, skip_existing=False):
     if views is not None:
         article.views = views
     if cover:
-        name, data = cover
-        if not article.cover or Path(article.cover.name).name != name:
-            article.cover.save(name, ContentFile(data), save=False)
-    article.save()
+        article.cover = cover
+    article.save()  # the body goes through articles/sanitize.py here
     article.tags.set(tags)
+    article.fill_seo_keywords()
     return "created" if created else "updated"
 
 
