@@ -2,6 +2,7 @@
 
 import multiprocessing
 import os
+import sys
 
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
@@ -19,6 +20,6 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 def worker_exit(server, worker):
     """Write the worker's unflushed read counts before it goes."""
-    from articles.reads import reads
-
-    reads.flush()
+    counter = sys.modules.get("articles.reads")
+    if counter is not None:  # only in workers that served the site
+        counter.reads.flush()
