@@ -3,6 +3,8 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from .models import BannedWord, Comment
+from articles.pagecache import content_changed
+
 from .services import forget_banned_words
 
 
@@ -32,6 +34,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def _set_status(self, request, queryset, status, label):
         updated = queryset.update(status=status)
+        content_changed()  # a bulk update sends no signals; cached pages may show these
         self.message_user(request, f"已将 {updated} 条评论标记为“{label}”。", messages.SUCCESS)
 
     @admin.action(description="通过所选评论")

@@ -295,3 +295,18 @@ def test_concurrent_reads_and_flushes_lose_nothing_and_double_nothing():
         counter.flush()
     article.refresh_from_db()
     assert article.views == 800
+
+
+def test_bulk_moderation_in_the_admin_makes_pages_fresh(
+    client, article, django_capture_on_commit_callbacks
+):
+    pending = Comment.objects.create(article=article, body="批量通过的评论", status="pending")
+    call(article.get_absolute_url())
+    assert call(article.get_absolute_url())[1]["X-Page-Cache"] == "hit"
+    client.force_login(get_user_model().objects.create_superuser("boss", "b@example.com", "x"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/comments/comment/", {"action": "approve", "_selected_action": [pending.pk]}
+        )
+    status, headers, body = call(article.get_absolute_url())
+    assert headers["X-Page-Cache"] == "miss" and "批量通过的评论" in body
