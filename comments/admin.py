@@ -2,9 +2,9 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from .models import BannedWord, Comment
 from articles.pagecache import content_changed
 
+from .models import BannedWord, Comment
 from .services import forget_banned_words
 
 

@@ -308,5 +308,5 @@ def test_bulk_moderation_in_the_admin_makes_pages_fresh(
         client.post(
             "/admin/comments/comment/", {"action": "approve", "_selected_action": [pending.pk]}
         )
-    status, headers, body = call(article.get_absolute_url())
+    _status, headers, body = call(article.get_absolute_url())
     assert headers["X-Page-Cache"] == "miss" and "批量通过的评论" in body
