@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 DEMO := articles/demo/articles.jsonl
 
-.PHONY: run test lint format bench captcha-ocr clean venv
+.PHONY: run test test-browser audit lint format bench captcha-ocr clean venv
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,19 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+
+# Only the end-to-end tests in Chromium (screenshots in artifacts/screenshots/).
+test-browser: $(VENV)/.installed-dev
+	$(VENV)/bin/pytest -m browser
+
+# The pages as the Nu Html Checker, axe-core, Lighthouse and a 390 px phone
+# see them (audit/run.py); exits non-zero when a target is missed.
+audit/node_modules/.installed: audit/package.json audit/package-lock.json
+	cd audit && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+audit: $(VENV)/.installed-dev audit/node_modules/.installed
+	$(PY) audit/run.py $(AUDIT_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -23,3 +23,123 @@ def _plain_static_files_and_empty_cache(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+# ---------------------------------------------------------------------------
+# Browser fixtures (Playwright driving Debian's Chromium), shared by every
+# end-to-end test (@pytest.mark.browser): the reader tests, the admin tests.
+#
+#   browser        one Chromium for the whole session
+#   desktop_page   a fresh page 1280 x 800 wide
+#   phone_page     a fresh page 390 x 844, mobile and touch
+#   shoot          shoot(page, "name") saves full-page screenshots at 1280 and
+#                  390 px to artifacts/screenshots/<name>-<width>.png
+#
+# Each page records console errors and uncaught exceptions in
+# page.console_errors (a list of strings) for tests to assert on.
+# Without /usr/bin/chromium these tests are skipped, and the summary says so.
+# Never `playwright install`: the Chromium is Debian's.
+# ---------------------------------------------------------------------------
+import os  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+NO_CHROMIUM = (
+    f"BROWSER TESTS SKIPPED: Chromium not found at {CHROMIUM} "
+    "(install it: apt-get install -y chromium fonts-noto-cjk)"
+)
+SCREENSHOTS = Path(__file__).resolve().parent / "artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(NO_CHROMIUM)
+    # Playwright's sync API runs an event loop in this thread; the test's own
+    # database access (factories, assertions) is still plain synchronous code.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+def _record_console_errors(page):
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda message: message.type == "error" and page.console_errors.append(message.text),
+    )
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    return page
+
+
+@pytest.fixture
+def desktop_page(browser):
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    context.set_default_timeout(10_000)
+    yield _record_console_errors(context.new_page())
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN", device_scale_factor=2
+    )
+    context.set_default_timeout(10_000)
+    yield _record_console_errors(context.new_page())
+    context.close()
+
+
+@pytest.fixture
+def shoot():
+    """shoot(page, name): the page as it is now, full length, at 1280 and
+    390 px wide; the page is left at the width it had."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        original = page.viewport_size
+        for size in (DESKTOP, PHONE):
+            if page.viewport_size != size:
+                page.set_viewport_size(size)
+            page.screenshot(path=SCREENSHOTS / f"{name}-{size['width']}.png", full_page=True)
+        if page.viewport_size != original:
+            page.set_viewport_size(original)
+
+    return take
+
+
+@pytest.fixture(autouse=True)
+def _forget_reads_counted_by_the_live_server(request):
+    """Reads counted by a browser test's live server are never flushed: at
+    exit the test database is gone, and the flush would only log errors."""
+    yield
+    if request.node.get_closest_marker("browser"):
+        reads._pending.clear()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say it loudly when the browser tests did not run."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if NO_CHROMIUM in str(report.longrepr)
+    ]
+    if skipped:
+        terminalreporter.write_sep("!", f"{len(skipped)} {NO_CHROMIUM}", red=True, bold=True)

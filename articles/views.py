@@ -1,16 +1,23 @@
+import json
 import re
+from os.path import commonpath
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from .models import Article, Category
+from .pagecache import version
 from .reads import reads
 
 CRAWLER_RE = re.compile(r"bot|spider|crawl|slurp|curl|wget|python-requests|httpclient", re.I)
@@ -36,6 +43,31 @@ class ArticleListMixin:
 
     def get_queryset(self):
         return Article.objects.published().for_list().newest()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(pagination_links(self.request, context.get("page_obj")))
+        return context
+
+
+def pagination_links(request, page):
+    """Absolute <link rel="prev"/"next"> addresses of a paginated list; page 1
+    is the list's own address, without ?page=1 (its canonical address)."""
+    if page is None:
+        return {}
+
+    def address(number):
+        params = request.GET.copy()
+        params.pop("page", None)
+        if number > 1:
+            params["page"] = number
+        query = params.urlencode()
+        return request.build_absolute_uri(request.path + (f"?{query}" if query else ""))
+
+    return {
+        "rel_prev": address(page.previous_page_number()) if page.has_previous() else "",
+        "rel_next": address(page.next_page_number()) if page.has_next() else "",
+    }
 
 
 class HomeView(ArticleListMixin, ListView):
@@ -112,15 +144,22 @@ class SearchView(ArticleListMixin, ListView):
         return super().get_context_data(query=self.query, **kwargs)
 
 
+AROUND_SECONDS = 600
+
+
 def article_page_context(article):
-    """What the article page shows around the article itself."""
-    previous, next_ = article.previous_and_next()
-    return {
-        "article": article,
-        "previous": previous,
-        "next": next_,
-        "related": Article.objects.published().for_list().related_to(article),
-    }
+    """What the article page shows around the article itself: 上一篇 / 下一篇
+    and 相关文章. They change only with the content, so they are cached under
+    the content version (any change anywhere makes them fresh)."""
+    key = f"article:around:{version.current()}:{article.pk}"
+    around = cache.get(key)
+    if around is None:
+        previous, next_ = article.previous_and_next()
+        related = Article.objects.published().for_list().related_to(article)
+        around = (previous, next_, related)
+        cache.set(key, around, AROUND_SECONDS)
+    previous, next_, related = around
+    return {"article": article, "previous": previous, "next": next_, "related": related}
 
 
 class ArticleDetailView(DetailView):
@@ -143,7 +182,56 @@ class ArticleDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**article_page_context(self.object), **kwargs)
+        context = super().get_context_data(**article_page_context(self.object), **kwargs)
+        context["structured_data"] = structured_data(self.request, self.object)
+        return context
+
+
+def china_time(moment):
+    return localtime(moment).replace(microsecond=0).isoformat()
+
+
+def structured_data(request, article):
+    """JSON-LD for search engines: the Article and its BreadcrumbList."""
+    home = request.build_absolute_uri(reverse("articles:home"))
+    url = request.build_absolute_uri(article.get_absolute_url())
+    logo = request.build_absolute_uri(static("img/apple-touch-icon.png"))
+    site = {"@type": "Organization", "name": settings.SITE_NAME, "url": home}
+    graph = [
+        {
+            "@type": "Article",
+            "@id": url + "#article",
+            "headline": article.title[:110],
+            "description": article.description,
+            "datePublished": china_time(article.published_at),
+            "dateModified": china_time(max(article.updated_at, article.published_at)),
+            "image": [request.build_absolute_uri(article.cover.url) if article.cover else logo],
+            "author": site,
+            "publisher": {**site, "logo": {"@type": "ImageObject", "url": logo}},
+            "mainEntityOfPage": url,
+            "articleSection": article.category.name,
+            "keywords": [tag.name for tag in article.tags.all()],
+            "inLanguage": "zh-CN",
+        },
+        {
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": 1, "name": "首页", "item": home},
+                {
+                    "@type": "ListItem",
+                    "position": 2,
+                    "name": article.category.name,
+                    "item": request.build_absolute_uri(article.category.get_absolute_url()),
+                },
+                {"@type": "ListItem", "position": 3, "name": article.title, "item": url},
+            ],
+        },
+    ]
+    text = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False)
+    # Inside <script>, "</" and "<!--" must not appear; JSON allows \u escapes.
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escape)
+    return mark_safe(text)
 
 
 class SiteMapView(TemplateView):
@@ -172,6 +260,10 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: " + reverse("admin:index"),
         "Disallow: " + reverse("articles:search"),
+        # Every comment address (/comments/...): captcha, form pages, posts.
+        "Disallow: "
+        + commonpath([reverse("comments:captcha"), reverse("comments:form", args=[1])])
+        + "/",
         "",
         f"Sitemap: {sitemap_url}",
         "",

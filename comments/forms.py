@@ -37,7 +37,6 @@ class CommentForm(forms.Form):
                 "autocomplete": "off",
                 "autocapitalize": "characters",
                 "spellcheck": "false",
-                "inputmode": "latin",
                 "placeholder": "不区分大小写",
             }
         ),

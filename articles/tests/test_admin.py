@@ -271,8 +271,6 @@ def test_pinned_first_orders_pinned_articles_before_newer_ones(category):
     assert list(Article.objects.published().newest()) == [new, old]
 
 
-
-
 def test_pinned_article_is_first_on_home_and_category_pages(client, category):
     make_article(
         category=category,

@@ -1,5 +1,6 @@
 """sitemap.xml, robots.txt and the RSS feed, as crawlers and readers parse them."""
 
+import json
 from datetime import timedelta
 
 import feedparser
@@ -10,7 +11,7 @@ from protego import Protego
 
 from articles.models import Article
 
-from .factories import make_article, make_category
+from .factories import image_file, make_article, make_category
 
 pytestmark = pytest.mark.django_db
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -73,3 +74,97 @@ def test_sitemap_index_has_timezone_aware_lastmod(client, site):
     root = etree.fromstring(client.get("/sitemap.xml").content)
     lastmods = root.xpath("//sm:sitemap/sm:lastmod/text()", namespaces=NS)
     assert lastmods and all(value.endswith("+08:00") for value in lastmods)
+
+
+def test_robots_keeps_crawlers_out_of_admin_search_and_comments(client, site):
+    robots = Protego.parse(client.get("/robots.txt").content.decode())
+    article = site[0]
+    for path in (
+        "/admin/",
+        "/search/?q=淘宝",
+        "/comments/captcha/",
+        f"/comments/{article.pk}/",
+        f"/comments/{article.pk}/post/",
+    ):
+        for crawler in ("Baiduspider", "Googlebot"):
+            assert not robots.can_fetch(f"http://testserver{path}", crawler), path
+    assert robots.can_fetch("http://testserver/tbyy/", "Baiduspider")
+
+
+def _json_ld(html):
+    scripts = etree.HTML(html).xpath('//script[@type="application/ld+json"]/text()')
+    assert len(scripts) == 1
+    return json.loads(scripts[0])
+
+
+def test_article_page_has_article_and_breadcrumb_json_ld(client):
+    category = make_category(slug="tbkd", name="淘宝开店")
+    article = make_article(
+        category=category,
+        title="标题里有</script>也不怕",
+        summary="摘要",
+        cover=image_file(),
+        tags=["新手开店"],
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "</script>也不怕" not in html.split("<body")[0].split("application/ld+json")[1]
+    graph = {item["@type"]: item for item in _json_ld(html)["@graph"]}
+    url = f"http://testserver{article.get_absolute_url()}"
+    data = graph["Article"]
+    assert data["headline"] == article.title
+    assert data["mainEntityOfPage"] == url
+    assert (
+        data["datePublished"]
+        == timezone.localtime(article.published_at).replace(microsecond=0).isoformat()
+    )
+    assert data["datePublished"].endswith("+08:00")
+    assert data["image"] == [f"http://testserver{article.cover.url}"]
+    assert data["publisher"]["name"] == data["author"]["name"] == "电商卖家知识库"
+    assert data["publisher"]["logo"]["url"].endswith("apple-touch-icon.png")
+    crumbs = graph["BreadcrumbList"]["itemListElement"]
+    assert [(c["position"], c["name"], c["item"]) for c in crumbs] == [
+        (1, "首页", "http://testserver/"),
+        (2, "淘宝开店", "http://testserver/tbkd/"),
+        (3, article.title, url),
+    ]
+
+
+def test_article_page_has_open_graph_tags(client):
+    article = make_article(title="主图拍摄指南", summary="讲清楚主图怎么拍。")
+    tree = etree.HTML(client.get(article.get_absolute_url()).content.decode())
+
+    def og(name):
+        return tree.xpath(f'//meta[@property="{name}"]/@content')
+
+    assert og("og:type") == ["article"]
+    assert og("og:title") == ["主图拍摄指南"]
+    assert og("og:description") == ["讲清楚主图怎么拍。"]
+    assert og("og:url") == [f"http://testserver{article.get_absolute_url()}"]
+    assert og("og:image")[0].startswith("http://testserver/")
+    assert og("og:locale") == ["zh_CN"]
+
+
+def test_paginated_list_has_canonical_and_prev_next_links(client, settings):
+    category = make_category(slug="fanye")
+    for _ in range(settings.ARTICLES_PER_PAGE * 2 + 1):
+        make_article(category=category)
+
+    def links(url):
+        tree = etree.HTML(client.get(url).content.decode())
+        return {
+            rel: tree.xpath(f'//head/link[@rel="{rel}"]/@href')
+            for rel in ("canonical", "prev", "next")
+        }
+
+    base = "http://testserver/fanye/"
+    assert links("/fanye/") == {"canonical": [base], "prev": [], "next": [base + "?page=2"]}
+    assert links("/fanye/?page=2") == {
+        "canonical": [base + "?page=2"],
+        "prev": [base],
+        "next": [base + "?page=3"],
+    }
+    assert links("/fanye/?page=3") == {
+        "canonical": [base + "?page=3"],
+        "prev": [base + "?page=2"],
+        "next": [],
+    }

@@ -76,3 +76,15 @@ def test_sidebars_are_cached_between_pages(client, many):
         client.get(many[31].get_absolute_url())
     sql = " ".join(q["sql"] for q in queries)
     assert '"views" DESC' not in sql.replace("`", '"'), "popular sidebar was not cached"
+
+
+def test_article_rerender_reuses_cached_surroundings(client, many):
+    """With the page itself not cached (a query string the page cache
+    ignores), only the article, its tags and its comments are read again:
+    上一篇/下一篇, 相关文章 and the sidebars come from the cache."""
+    article = many[30]
+    client.get(article.get_absolute_url())
+    version.current()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(article.get_absolute_url() + "?from=wechat").status_code == 200
+    assert len(queries) == 3

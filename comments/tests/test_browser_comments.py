@@ -1,0 +1,134 @@
+"""Commenting on an article, in Chromium, the way a reader does it.
+
+The server refuses an answer sent less than 3 seconds after the captcha was
+shown; instead of sleeping, the tests make the challenges 10 seconds older.
+CAPTCHA_TEST_MODE makes the test passphrase "PASSED" a right answer.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.db.models import F
+
+from articles.tests.factories import make_article
+from comments.models import CaptchaChallenge, Comment
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def article(settings):
+    settings.CAPTCHA_TEST_MODE = True
+    return make_article(
+        title="主图怎么拍才有点击率",
+        body="<h2>一、先想清楚卖点</h2><p>主图是买家看到的第一眼。</p>"
+        '<p class="tip">温馨提示:主图不要堆太多文字。</p>',
+        tags=["主图", "转化率"],
+    )
+
+
+def open_form(page, url):
+    """The article page, with the captcha loaded the way a reader gets it:
+    by starting to type."""
+    page.goto(url)
+    page.get_by_label("昵称").click()
+    page.wait_for_function(
+        "document.querySelector('.captcha-img').src.startsWith('data:image/png')"
+    )
+    assert page.locator("input[name=captcha_key]").input_value()
+
+
+def as_if_shown_seconds_ago(seconds=10):
+    CaptchaChallenge.objects.update(created_at=F("created_at") - timedelta(seconds=seconds))
+
+
+def test_a_reader_posts_a_comment_and_sees_it(live_server, article, desktop_page, shoot):
+    page = desktop_page
+    url = live_server.url + article.get_absolute_url()
+    open_form(page, url)
+    assert page.get_by_role("heading", name="留言与评论(共有 0 条评论)").is_visible()
+    page.get_by_label("昵称").fill("杭州小王")
+    page.get_by_label("评论内容").fill("按文章改了主图,点击率涨了不少,谢谢!")
+    page.get_by_label("验证码", exact=True).fill("passed")
+    shoot(page, "comment-form")
+    as_if_shown_seconds_ago()
+    page.get_by_role("button", name="发表评论").click()
+
+    page.wait_for_url(f"{url}?comment=posted#comments")
+    assert page.get_by_role("status").inner_text() == "评论已发表,谢谢你的分享!"
+    assert page.get_by_role("heading", name="留言与评论(共有 1 条评论)").is_visible()
+    comment = page.locator(".comment").first
+    assert comment.locator(".comment-name").inner_text() == "杭州小王"
+    assert comment.locator(".comment-body").inner_text() == "按文章改了主图,点击率涨了不少,谢谢!"
+    assert Comment.objects.get().status == Comment.Status.APPROVED
+    shoot(page, "comment-posted")
+    assert page.console_errors == []
+
+
+def test_a_comment_with_a_link_waits_for_moderation(live_server, article, phone_page):
+    page = phone_page
+    url = live_server.url + article.get_absolute_url()
+    open_form(page, url)
+    page.get_by_label("评论内容").fill("详细教程见 https://example.com/guide")
+    page.get_by_label("验证码", exact=True).fill("PASSED")
+    as_if_shown_seconds_ago()
+    page.get_by_role("button", name="发表评论").tap()
+
+    page.wait_for_url(f"{url}?comment=pending#comments")
+    assert page.get_by_role("status").inner_text() == "评论已提交,审核后显示。"
+    assert page.get_by_role("heading", name="留言与评论(共有 0 条评论)").is_visible()
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+def test_a_wrong_captcha_keeps_what_the_reader_typed(live_server, article, desktop_page, shoot):
+    page = desktop_page
+    open_form(page, live_server.url + article.get_absolute_url())
+    text = "第一行经验\n第二行经验:详情页要先讲清楚售后。"
+    page.get_by_label("昵称").fill("老李")
+    page.get_by_label("评论内容").fill(text)
+    page.get_by_label("验证码", exact=True).fill("WRONG")
+    as_if_shown_seconds_ago()
+    page.get_by_role("button", name="发表评论").click()
+    page.wait_for_load_state()
+
+    error = page.locator(".captcha-field .field-error")
+    # The page opens at the comment block, not at the top.
+    assert page.url.endswith("#comments")
+    page.wait_for_function("document.querySelector('#comments').getBoundingClientRect().top < 5")
+    assert error.inner_text() == "验证码错误或已过期,请看清新图片后重新输入。"
+    assert page.get_by_label("昵称").input_value() == "老李"
+    assert page.get_by_label("评论内容").input_value() == text
+    assert page.get_by_label("验证码", exact=True).input_value() == ""
+    assert page.locator(".captcha-img").get_attribute("src").startswith("data:image/png")
+    assert Comment.objects.count() == 0
+    shoot(page, "comment-wrong-captcha")
+
+    # The reader types the new image's answer and the comment goes through.
+    page.get_by_label("验证码", exact=True).fill("PASSED")
+    as_if_shown_seconds_ago()
+    page.get_by_role("button", name="发表评论").click()
+    page.wait_for_url("**?comment=posted#comments")
+    assert page.locator(".comment-body").inner_text() == text
+    # The only console error: the 400 status of the page that sent the form back.
+    assert page.console_errors == [
+        "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    ]
+
+
+def test_another_image_without_reloading_the_page(live_server, article, phone_page):
+    page = phone_page
+    open_form(page, live_server.url + article.get_absolute_url())
+    page.get_by_label("评论内容").fill("还没写完的评论")
+    page.evaluate("window.notReloaded = true")
+    old_image = page.locator(".captcha-img").get_attribute("src")
+    old_key = page.locator("input[name=captcha_key]").input_value()
+
+    page.get_by_role("button", name="换一张").tap()
+    page.wait_for_function(
+        "old => document.querySelector('.captcha-img').src !== old", arg=old_image
+    )
+    assert page.locator("input[name=captcha_key]").input_value() != old_key
+    assert page.evaluate("window.notReloaded") is True
+    assert page.get_by_label("评论内容").input_value() == "还没写完的评论"
+    assert page.get_by_role("button", name="换一张").is_enabled()
+    assert page.console_errors == []
