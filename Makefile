@@ -25,7 +25,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py import_articles $(DEMO) --skip-existing
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) forum.wsgi
+	PORT=$(PORT) exec $(PY) serve.py
 
 test: $(VENV)/.installed-dev
 	$(PY) manage.py makemigrations --check --dry-run

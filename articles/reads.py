@@ -3,7 +3,8 @@
 Each process adds reads up in memory and writes them to the database in one
 batch every READ_FLUSH_SECONDS (from a background thread, and also from a
 request that finds the last flush overdue), and once more when the process
-exits (atexit, and gunicorn's worker_exit hook in gunicorn.conf.py). Each
+exits (atexit, and multiprocessing's finalizers in the workers that granian
+forks, which leave through os._exit()). Each
 batch is one `UPDATE ... SET views = views + n` per distinct n, so concurrent
 processes never lose each other's counts. A failed flush puts its counts back.
 
@@ -13,6 +14,8 @@ reads, so it is at most one flush interval behind.
 
 import atexit
 import logging
+import multiprocessing.util
+import os
 import threading
 import time
 from collections import Counter, defaultdict
@@ -90,6 +93,25 @@ class ReadCounter:
 
 
 reads = ReadCounter()
+
+
+def _flush_when_the_process_ends(counter):
+    # Worker processes forked by a server (granian) leave through os._exit(),
+    # which skips atexit; multiprocessing runs its finalizers before that.
+    multiprocessing.util.Finalize(counter, counter.flush, exitpriority=100)
+
+
+def _start_afresh_in_child():
+    # A forked child starts with a copy of the parent's unflushed reads; the
+    # parent writes those, so the child must not write them again.
+    reads._lock = threading.Lock()
+    reads._pending = Counter()
+    reads._timer = None
+
+
+_flush_when_the_process_ends(reads)
+multiprocessing.util.register_after_fork(reads, _flush_when_the_process_ends)
+os.register_at_fork(after_in_child=_start_afresh_in_child)
 
 
 @atexit.register

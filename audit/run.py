@@ -1,7 +1,7 @@
 """`make audit`: the site's pages as standard tools see them.
 
 Starts the site the way `make run` does (migrate, import the demo articles,
-collectstatic, gunicorn) on a free port with a fresh SQLite file in a
+collectstatic, serve.py) on a free port with a fresh SQLite file in a
 temporary folder, then audits home, an article, a category, a tag page, the
 网站地图, a search result page and the 404 page with:
 
@@ -41,7 +41,6 @@ AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 LIGHTHOUSE = NODE_MODULES / ".bin" / "lighthouse"
 REPORTS = ROOT / "artifacts" / "audit"
 PYTHON = ROOT / ".venv" / "bin" / "python"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 DEMO = ROOT / "articles" / "demo" / "articles.jsonl"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -203,18 +202,11 @@ def site(workdir: Path):
         ["collectstatic", "--noinput", "--verbosity", "0"],
     ):
         subprocess.run(manage + command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    log = open(workdir / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
+    log = open(workdir / "server.log", "w")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(
-        [
-            str(GUNICORN),
-            "--config",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "forum.wsgi",
-        ],
+        [str(PYTHON), "serve.py"],
         cwd=ROOT,
-        env=env,
+        env={**env, "PORT": str(port)},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -227,8 +219,8 @@ def site(workdir: Path):
             except OSError:  # not listening yet, or still starting
                 if server.poll() is not None:
                     log.flush()
-                    output = (workdir / "gunicorn.log").read_text()[-2000:]
-                    raise SystemExit(f"gunicorn exited:\n{output}") from None
+                    output = (workdir / "server.log").read_text()[-2000:]
+                    raise SystemExit(f"the server exited:\n{output}") from None
                 time.sleep(0.2)
         else:
             raise SystemExit("the site did not start in 20 s")

@@ -3,7 +3,7 @@ in the same run on this machine (ratios, not absolute numbers, are what to
 compare between runs: the machine is shared and noisy).
 
 It starts the site the way `make run` does (fresh SQLite database in a temp
-folder, demo content, the same gunicorn.conf.py), saves one article page as a
+folder, demo content, the same server: serve.py), saves one article page as a
 static file served by a private nginx (the physical ceiling), serves the same
 bytes from a bare WSGI app on the same server and configuration (the ceiling
 of Python serving), then loads every target with wrk in alternation for
@@ -36,7 +36,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PY = ROOT / ".venv" / "bin" / "python"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 UA = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126 Mobile Safari/537.36"
 
 
@@ -84,37 +83,20 @@ class Stack:
         run("migrate", "--noinput")
         run("import_articles", "articles/demo/articles.jsonl", "--skip-existing")
         run("collectstatic", "--noinput", "--verbosity", "0")
-        self._spawn(
-            [
-                str(GUNICORN),
-                "--config",
-                "gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{self.site_port}",
-                "forum.wsgi",
-            ],
-            self.env,
-        )
+        self._spawn([str(PY), "serve.py"], {**self.env, "PORT": str(self.site_port)})
         wait_for(f"http://127.0.0.1:{self.site_port}/")
 
     def start_references(self, body):
         page = self.tmp / "static" / "article.html"
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_bytes(body)
-        env = {**self.env, "BENCH_BODY_FILE": str(page)}
-        self._spawn(
-            [
-                str(GUNICORN),
-                "--config",
-                "gunicorn.conf.py",
-                "--chdir",
-                str(BENCH),
-                "--bind",
-                f"127.0.0.1:{self.bare_port}",
-                "bare_app:application",
-            ],
-            env,
-        )
+        env = {
+            **self.env,
+            "BENCH_BODY_FILE": str(page),
+            "PORT": str(self.bare_port),
+            "SERVER_TARGET": "bench.bare_app:application",
+        }
+        self._spawn([str(PY), "serve.py"], env)
         conf = self.tmp / "nginx.conf"
         conf.write_text(f"""
 worker_processes auto;
@@ -160,7 +142,7 @@ http {{
         )
         for proc in self.procs:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)  # gunicorn: graceful, workers flush reads
+                os.killpg(proc.pid, signal.SIGTERM)  # graceful: workers flush their reads
         for proc in self.procs:
             try:
                 proc.wait(timeout=30)
@@ -201,6 +183,7 @@ def parse_wrk(out):
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     total = int(re.search(r"(\d+) requests in", out).group(1))
+    target_sent = re.search(r"target requests sent: (\d+)", out)
     return {
         "rps": rps,
         "p50": as_ms(latency["50"]),
@@ -208,6 +191,7 @@ def parse_wrk(out):
         "non2xx": int(non2xx.group(1)) if non2xx else 0,
         "errors": sum(map(int, errors.groups())) if errors else 0,
         "requests": total,
+        "target_sent": int(target_sent.group(1)) if target_sent else 0,
     }
 
 
@@ -342,7 +326,8 @@ def main():
         ]
         print(f"hardware: {hardware()}")
         print(
-            f"server: gunicorn, gunicorn.conf.py (WEB_CONCURRENCY={os.environ.get('WEB_CONCURRENCY', 'default')}), "
+            f"server: granian via serve.py (WEB_CONCURRENCY={os.environ.get('WEB_CONCURRENCY', 'cores')}, "
+            f"SERVER_THREADS={os.environ.get('SERVER_THREADS', '4')}), "
             f"cache: {'Redis' if os.environ.get('REDIS_URL') else 'local memory'}, database: SQLite (WAL)"
         )
         print(

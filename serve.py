@@ -1,0 +1,53 @@
+"""The production server: granian (WSGI), used by `make run` and `make bench`.
+
+Chosen by measurement on this 2-core machine (`make bench`, and the server
+comparison in the commit that introduced this file): serving the cached
+article page, granian reached about 5x the requests per second of gunicorn
+(sync or gthread) with the same Django app, because its HTTP handling runs in
+Rust threads outside the GIL.
+
+Run: `python serve.py` (PORT, WEB_CONCURRENCY and SERVER_THREADS from the
+environment; SERVER_TARGET serves another WSGI app with the same settings,
+as `make bench` does for its bare reference app). Keep-alive is on; workers that die are started again; each
+worker is replaced gracefully after SERVER_WORKER_LIFETIME seconds, and
+stopping (Ctrl-C, SIGTERM) lets requests in flight finish for up to
+SERVER_KILL_TIMEOUT seconds, after which the read counter writes what it
+holds. Request limits: headers must arrive within 10 s; request bodies are
+limited by Django (DATA_UPLOAD_MAX_MEMORY_SIZE, the image size limit), and a
+reverse proxy in front should cap them too (e.g. nginx client_max_body_size).
+"""
+
+import os
+
+from granian import Granian
+from granian.constants import Interfaces
+from granian.http import HTTP1Settings
+
+
+def env_int(name, default):
+    return int(os.environ.get(name) or default)
+
+
+def build(target=None, **overrides):
+    target = target or os.environ.get("SERVER_TARGET", "forum.wsgi:application")
+    settings = {
+        "address": os.environ.get("HOST", "127.0.0.1"),
+        "port": env_int("PORT", 8000),
+        "interface": Interfaces.WSGI,
+        # One worker per core: the HTTP side is Rust, each worker's Python
+        # runs on its own core; a few threads per worker cover database waits.
+        "workers": env_int("WEB_CONCURRENCY", os.cpu_count() or 1),
+        "blocking_threads": env_int("SERVER_THREADS", 4),
+        "backlog": 2048,
+        "http1_settings": HTTP1Settings(keep_alive=True, header_read_timeout=10_000),
+        "respawn_failed_workers": True,
+        "workers_lifetime": env_int("SERVER_WORKER_LIFETIME", 6 * 3600),
+        "workers_kill_timeout": env_int("SERVER_KILL_TIMEOUT", 20),
+        "log_access": bool(os.environ.get("ACCESS_LOG")),
+    }
+    settings.update(overrides)
+    return Granian(target, **settings)
+
+
+if __name__ == "__main__":
+    build().serve()
