@@ -59,3 +59,9 @@ bench: $(VENV)/.installed
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null)
 	$(PY) bench/run.py
+
+captcha-ocr: $(VENV)/.installed
+	@command -v tesseract >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null)
+	$(PIP) install --quiet --disable-pip-version-check pytesseract==0.3.13 numpy==2.4.6
+	$(PY) bench/captcha_ocr.py --count 500 --save-samples artifacts/captcha-samples

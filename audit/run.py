@@ -37,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "audit" / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+SITEMAP_XSD = NODE_MODULES / "sitemap" / "schema" / "sitemap.xsd"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 LIGHTHOUSE = NODE_MODULES / ".bin" / "lighthouse"
 REPORTS = ROOT / "artifacts" / "audit"
@@ -319,6 +320,26 @@ def run_vnu(url, pages, workdir):
         page.vnu_errors.append(text)
 
 
+def check_sitemaps(url):
+    """Every section of /sitemap.xml against the sitemaps.org 0.9 schema (the
+    XSD shipped in the npm package `sitemap`). Returns a list of problems."""
+    from lxml import etree
+
+    namespace = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    schema = etree.XMLSchema(etree.parse(str(SITEMAP_XSD)))
+    index = etree.fromstring(fetch(url + "/sitemap.xml")[1].encode())
+    sections = index.xpath("//sm:sitemap/sm:loc/text()", namespaces=namespace)
+    problems, urls = [], 0
+    for section in sections:
+        document = etree.fromstring(fetch(section)[1].encode())
+        if not schema.validate(document):
+            problems.append(f"{section}: {schema.error_log.last_error}")
+        urls += len(document.xpath("//sm:url", namespaces=namespace))
+    verdict = "valid" if not problems else "INVALID"
+    print(f"sitemap.xml: {len(sections)} sections, {urls} URLs, {verdict} against the 0.9 schema")
+    return problems
+
+
 def run_browser_checks(url, pages):
     from playwright.sync_api import sync_playwright
 
@@ -459,7 +480,7 @@ def main():
         help="pages Lighthouse runs on: all (default), targets (home and article), none",
     )
     options = parser.parse_args()
-    for needed in (VNU_JAR, AXE_JS, LIGHTHOUSE):
+    for needed in (VNU_JAR, AXE_JS, LIGHTHOUSE, SITEMAP_XSD):
         if not needed.exists():
             raise SystemExit(f"missing {needed}: run `cd audit && npm ci` (make audit does)")
     if not Path(CHROMIUM).exists():
@@ -473,6 +494,7 @@ def main():
         pages = pages_to_audit(url)
         print(f"Auditing {len(pages)} pages on {url} ...", flush=True)
         run_vnu(url, pages, workdir)
+        sitemap_problems = check_sitemaps(url)
         run_browser_checks(url, pages)
         for audit in pages:
             if audit.status != 200 or options.lighthouse == "none":
@@ -503,8 +525,11 @@ def main():
                 print(f"  MISSED  {miss}")
             for note in notes:
                 print(f"  note    Lighthouse {note}")
-    if any(missed.values()):
-        print(f"\nFAILED: {sum(map(len, missed.values()))} target(s) missed.")
+    for problem in sitemap_problems:
+        print(f"\nMISSED  sitemap: {problem}")
+    if any(missed.values()) or sitemap_problems:
+        count = sum(map(len, missed.values())) + len(sitemap_problems)
+        print(f"\nFAILED: {count} target(s) missed.")
         return 1
     print("\nAll targets met.")
     return 0

@@ -1,4 +1,8 @@
 from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
+
+from articles.pagecache import version
 
 from ..forms import CommentForm
 
@@ -13,7 +17,20 @@ def comment_section(context, article):
     page the form has no CSRF token or captcha; comments.js fetches both."""
     request = context.get("request")
     notice = request.GET.get("comment") if request else None
+    captcha = context.get("captcha")
+    blank_form_html = None
+    if captcha is None and context.get("comment_form") is None:
+        # The blank form is the same for every reader of an article: render
+        # its widgets once per content version instead of on every page.
+        key = f"comments:blank-form:{version.current()}:{article.pk}"
+        blank_form_html = cache.get(key)
+        if blank_form_html is None:
+            blank_form_html = render_to_string(
+                "comments/form.html", {"article": article, "form": CommentForm()}
+            )
+            cache.set(key, blank_form_html, 600)
     return {
+        "blank_form_html": blank_form_html,
         "article": article,
         "comments": list(article.comments.visible()),
         "form": context.get("comment_form") or CommentForm(),
