@@ -51,19 +51,16 @@ def call(path, method="GET", query="", cookie="", user_agent=READER_UA):
     def start_response(status, headers):
         seen["status"], seen["headers"] = status, dict(headers)
 
-    body = b"".join(app(environ, start_response))
-    return seen["status"], seen["headers"], body.decode()
-
-
-@pytest.fixture(autouse=True)
-def keep_the_test_connection():
-    """Like Django's test client: a request must not close the test's
-    database connection (it holds the test transaction)."""
+    # Like Django's test client: the request must not close the test's
+    # database connection (it holds the test transaction).
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    try:
+        body = b"".join(app(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return seen["status"], seen["headers"], body.decode()
 
 
 def stored_views(article):
