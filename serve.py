@@ -18,10 +18,15 @@ reverse proxy in front should cap them too (e.g. nginx client_max_body_size).
 """
 
 import os
+import signal
+import subprocess
+import sys
 
 from granian import Granian
 from granian.constants import Interfaces
 from granian.http import HTTP1Settings
+
+CHILD_FLAG = "SERVE_PY_CHILD"
 
 
 def env_int(name, default):
@@ -49,5 +54,27 @@ def build(target=None, **overrides):
     return Granian(target, **settings)
 
 
+def supervise():
+    """Run granian in a session of its own and stop it with one SIGTERM.
+
+    Ctrl-C in a terminal sends SIGINT to every process of the foreground
+    group; granian's workers, signalled both by the terminal and by their
+    parent, then refuse to stop and are killed 20 s later, losing the reads
+    they hold. Granian alone in its session gets a single, clean SIGTERM."""
+    child = subprocess.Popen(
+        [sys.executable, __file__], env={**os.environ, CHILD_FLAG: "1"}, start_new_session=True
+    )
+
+    def stop(signum, frame):
+        child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    return child.wait()
+
+
 if __name__ == "__main__":
-    build().serve()
+    if os.environ.get(CHILD_FLAG):
+        build().serve()
+    else:
+        sys.exit(supervise())
