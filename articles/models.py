@@ -200,6 +200,8 @@ class Article(models.Model):
             models.Index(fields=["category", "status", "published_at"], name="article_cat_pub_idx"),
             models.Index(fields=["status", "views"], name="article_views_idx"),
             models.Index(fields=["status", "is_pinned", "published_at"], name="article_pinned_idx"),
+            # The admin's article list (all statuses, newest first).
+            models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
