@@ -152,6 +152,9 @@ class Article(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     views = models.PositiveIntegerField("阅读量", default=0)
+    comments_changed_at = models.DateTimeField(
+        "评论更新时间", null=True, blank=True, editable=False, db_index=True
+    )
     seo_title = models.CharField("SEO 标题", max_length=200, blank=True)
     seo_keywords = models.CharField("SEO 关键词", max_length=200, blank=True)
     seo_description = models.CharField("SEO 描述", max_length=300, blank=True)

@@ -57,6 +57,10 @@ class _Version:
         self._value = None
         self._next_publish = None  # a POSIX timestamp, or None
         self._checked = 0.0
+        # Visible comments change one article page only: each article's
+        # last comment change, read incrementally with the version.
+        self._stamps = {}
+        self._stamps_since = None
 
     def current(self) -> int:
         now = time.monotonic()
@@ -74,10 +78,22 @@ class _Version:
         return self._value
 
     def _load(self):
-        from .models import ContentVersion
+        from .models import Article, ContentVersion
 
         row = ContentVersion.objects.filter(pk=1).values_list("version", "next_publish_at").first()
         self._remember(row or _bump())
+        changed = Article.objects.filter(comments_changed_at__isnull=False)
+        if self._stamps_since is not None:
+            changed = changed.filter(comments_changed_at__gte=self._stamps_since)
+        for pk, moment in changed.values_list("pk", "comments_changed_at"):
+            self._stamps[pk] = moment.timestamp()
+            if self._stamps_since is None or moment > self._stamps_since:
+                self._stamps_since = moment
+
+    def article_stamp(self, article_id) -> float:
+        """When the visible comments of an article last changed (0: never)."""
+        self.current()
+        return self._stamps.get(article_id, 0.0)
 
     def _remember(self, row):
         version, next_publish_at = row
@@ -123,6 +139,23 @@ def content_changed():
     transaction.on_commit(bump)
 
 
+def article_comments_changed(article_ids):
+    """Call after the visible comments of these articles change: only their
+    pages go stale, in every process within a second."""
+    from .models import Article
+
+    def stamp():
+        Article.objects.filter(pk__in=list(article_ids)).update(comments_changed_at=timezone.now())
+        version.forget()
+
+    transaction.on_commit(stamp)
+
+
+def _article_id(path):
+    match = ARTICLE_PATH_RE.match(path)
+    return int(match.group(1)) if match else None
+
+
 def _key(environ, path=None) -> str:
     """The cache key of a request. `path` is the WSGI PATH_INFO as the server
     passed it (UTF-8 bytes read as Latin-1); Django decodes it in place."""
@@ -158,6 +191,7 @@ class PageCacheMiddleware:
         if not _eligible(environ):
             return self.get_response(request)
         rendered_with = version.current()
+        stamp = version.article_stamp(_article_id(request.path_info) or 0)
         response = self.get_response(request)
         match = request.resolver_match
         if (
@@ -172,7 +206,14 @@ class PageCacheMiddleware:
             if match.view_name == "articles:detail":
                 article_id = int(match.kwargs["pk"])
             headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
-            entry = (rendered_with, response.status_code, headers, response.content, article_id)
+            entry = (
+                rendered_with,
+                stamp if article_id else 0.0,
+                response.status_code,
+                headers,
+                response.content,
+                article_id,
+            )
             raw_path = request.path_info.encode().decode("latin-1")
             cache.set(_key(environ, raw_path), entry, settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
@@ -190,7 +231,9 @@ def wsgi_fast_path(app):
         try:
             entry = cache.get(_key(environ))
             if entry is not None and entry[0] == version.current():
-                return entry
+                article_id = entry[5]
+                if article_id is None or entry[1] == version.article_stamp(article_id):
+                    return entry
         except Exception:  # a cache or database hiccup: let Django answer
             logger.exception("Page cache lookup failed")
             connection.close()
@@ -200,7 +243,7 @@ def wsgi_fast_path(app):
         if _eligible(environ):
             entry = cached(environ)
             if entry is not None:
-                _, status, headers, body, article_id = entry
+                _, _, status, headers, body, article_id = entry
                 if article_id is not None and _is_reader(environ):
                     reads.add(article_id)
                 start_response(

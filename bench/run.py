@@ -419,9 +419,9 @@ def main():
                 article_paths * 3
                 + [
                     "/",
-                    "/?page=1",
+                    
                     f"/{category}/",
-                    f"/{category}/?page=2",
+                    
                     tag_path,
                     "/sitemap/",
                     "/sitemap.xml",

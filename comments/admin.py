@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from articles.pagecache import content_changed
+from articles.pagecache import article_comments_changed
 
 from .models import BannedWord, Comment
 from .services import forget_banned_words
@@ -33,8 +33,9 @@ class CommentAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', comment.get_absolute_url(), comment.article)
 
     def _set_status(self, request, queryset, status, label):
+        article_ids = set(queryset.values_list("article_id", flat=True))
         updated = queryset.update(status=status)
-        content_changed()  # a bulk update sends no signals; cached pages may show these
+        article_comments_changed(article_ids)  # a bulk update sends no signals
         self.message_user(request, f"已将 {updated} 条评论标记为“{label}”。", messages.SUCCESS)
 
     @admin.action(description="通过所选评论")

@@ -1,7 +1,7 @@
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from articles.pagecache import content_changed
+from articles.pagecache import article_comments_changed
 
 from .models import Comment
 
@@ -19,10 +19,10 @@ def _comment_saved(sender, instance, **kwargs):
     """Only visible comments show on pages: a pending one changes nothing."""
     was_visible = getattr(instance, "_old_status", None) == Comment.Status.APPROVED
     if was_visible or instance.status == Comment.Status.APPROVED:
-        content_changed()
+        article_comments_changed([instance.article_id])
 
 
 @receiver(post_delete, sender=Comment)
 def _comment_deleted(sender, instance, **kwargs):
     if instance.status == Comment.Status.APPROVED:
-        content_changed()
+        article_comments_changed([instance.article_id])
