@@ -239,7 +239,7 @@ def test_reads_are_written_in_one_batch(article):
     assert (article.views, other.views) == (5, 1)
 
 
-def test_overdue_flush_happens_on_the_next_read(article, settings):
+def test_a_long_overdue_flush_happens_on_the_next_read(article, settings):
     settings.READ_FLUSH_SECONDS = 0.001
     counter = ReadCounter()
     counter._last_flush -= 1
