@@ -419,9 +419,7 @@ def main():
                 article_paths * 3
                 + [
                     "/",
-                    
                     f"/{category}/",
-                    
                     tag_path,
                     "/sitemap/",
                     "/sitemap.xml",
