@@ -23,44 +23,27 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "admin"
 PASSWORD = "编辑的密码-2024"
 
 
 @pytest.fixture
-def admin_page(settings):
-    if not CHROMIUM.exists():
-        pytest.skip(f"BROWSER TESTS SKIPPED: Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
+def admin_page(settings, browser):
+    """A desktop page in the session's Chromium (the `browser` fixture in the
+    root conftest.py skips loudly when Chromium is missing)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=ARGS
-        )
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        page.on(
-            "console",
-            lambda m: m.type == "error" and page.errors.append(m.text),
-        )
-        yield page
-        context.close()
-        browser.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on(
+        "console",
+        lambda m: m.type == "error" and page.errors.append(m.text),
+    )
+    yield page
+    context.close()
 
 
 def shoot(page, name):
