@@ -34,9 +34,9 @@ def env_int(name, default):
 
 
 def build(target=None, **overrides):
-    target = target or os.environ.get("SERVER_TARGET", "forum.wsgi:application")
+    target = target or os.environ.get("SERVER_TARGET") or "forum.wsgi:application"
     settings = {
-        "address": os.environ.get("HOST", "127.0.0.1"),
+        "address": os.environ.get("HOST") or "127.0.0.1",
         "port": env_int("PORT", 8000),
         "interface": Interfaces.WSGI,
         # One worker per core: the HTTP side is Rust, each worker's Python
