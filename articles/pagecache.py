@@ -44,6 +44,7 @@ CACHED_VIEWS = frozenset(
 )
 QUERY_RE = re.compile(r"\A(?:page=[1-9][0-9]{0,5}|comment=(?:posted|pending))?\Z")
 ARTICLE_PATH_RE = re.compile(r"\A/[^/]+/([0-9]+)\.html\Z")
+# User agents whose page views are not reads (the views and the fast path).
 CRAWLER_RE = re.compile(r"bot|spider|crawl|slurp|curl|wget|python-requests|httpclient", re.I)
 
 logger = logging.getLogger(__name__)

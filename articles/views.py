@@ -1,5 +1,4 @@
 import json
-import re
 from os.path import commonpath
 
 from django.conf import settings
@@ -17,10 +16,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from .models import Article, Category
-from .pagecache import version
+from .pagecache import CRAWLER_RE, version
 from .reads import reads
 
-CRAWLER_RE = re.compile(r"bot|spider|crawl|slurp|curl|wget|python-requests|httpclient", re.I)
 HOME_BLOCK_SIZE = 6
 SEARCH_MAX_LENGTH = 50
 
