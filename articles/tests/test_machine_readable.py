@@ -44,10 +44,16 @@ def test_article_sitemap_lists_exactly_published_canonical_urls(client, site):
         assert lastmod.endswith("+08:00"), lastmod  # timezone-aware W3C datetime
 
 
-def test_article_sitemap_sections_hold_at_most_50000(client):
+def test_article_sitemap_splits_into_sections_of_its_limit(client, site, monkeypatch):
     from articles.sitemaps import ArticleSitemap
 
     assert ArticleSitemap.limit == 50_000
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)  # 3 published articles
+    root = etree.fromstring(client.get("/sitemap.xml").content)
+    locations = root.xpath("//sm:sitemap/sm:loc/text()", namespaces=NS)
+    assert "http://testserver/sitemap-articles.xml?p=2" in locations
+    second = etree.fromstring(client.get("/sitemap-articles.xml?p=2").content)
+    assert len(second.xpath("//sm:url", namespaces=NS)) == 1
 
 
 def test_robots_names_the_sitemap_with_an_absolute_url(client, site):
