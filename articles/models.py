@@ -1,6 +1,7 @@
 import html
 import re
 
+import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -9,7 +10,6 @@ from django.db.models import Case, Count, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
 from taggit.managers import TaggableManager
 
 from . import images
@@ -42,7 +42,9 @@ BLOCK_END_RE = re.compile(r"</(?:p|h[1-6]|li|div|blockquote|td|th|figcaption)>|<
 def excerpt(text: str, length: int = 80) -> str:
     """Plain text of `text` (HTML allowed), cut to `length` characters with '...'."""
     spaced = BLOCK_END_RE.sub(" ", text or "")
-    plain = re.sub(r"\s+", " ", html.unescape(strip_tags(spaced))).strip()
+    # nh3 with no allowed tags keeps only the text (and drops <script> and
+    # <style> contents); about twice as fast as Django's strip_tags.
+    plain = re.sub(r"\s+", " ", html.unescape(nh3.clean(spaced, tags=set()))).strip()
     if len(plain) <= length:
         return plain
     return plain[:length].rstrip() + "..."
@@ -275,6 +277,12 @@ class Article(models.Model):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
     @cached_property
+    def tag_links(self):
+        """(name, address) of each tag, for the article page; computed once
+        and cached with the article (see articles.views.public_article)."""
+        return [(tag.name, reverse("articles:tag", args=[tag.slug])) for tag in self.tags.all()]
+
+    @cached_property
     def excerpt(self):
         return excerpt(self.body)
 
@@ -292,7 +300,7 @@ class Article(models.Model):
                 | Q(published_at=self.published_at, pk__lt=self.pk)
             )
             .newest()
-            .only("id", "title", "category__slug")
+            .only("id", "title", "published_at", "category__slug")
             .select_related("category")
             .first()
         )
@@ -302,7 +310,7 @@ class Article(models.Model):
                 | Q(published_at=self.published_at, pk__gt=self.pk)
             )
             .order_by("published_at", "id")
-            .only("id", "title", "category__slug")
+            .only("id", "title", "published_at", "category__slug")
             .select_related("category")
             .first()
         )

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
 from django.urls import reverse
@@ -142,7 +142,19 @@ class SearchView(ArticleListMixin, ListView):
         return super().get_context_data(query=self.query, **kwargs)
 
 
-AROUND_SECONDS = 600
+# How long the per-article data below may sit in the cache. It is keyed on
+# the content version, so this only bounds memory use, not staleness.
+PAGE_DATA_SECONDS = 600
+
+
+def _link(article):
+    if article is None:
+        return None
+    return {
+        "title": article.title,
+        "url": article.get_absolute_url(),
+        "published_at": article.published_at,
+    }
 
 
 def article_page_context(article):
@@ -154,21 +166,46 @@ def article_page_context(article):
     if around is None:
         previous, next_ = article.previous_and_next()
         related = Article.objects.published().for_list().related_to(article)
-        around = (previous, next_, related)
-        cache.set(key, around, AROUND_SECONDS)
+        around = (_link(previous), _link(next_), [_link(a) for a in related])
+        cache.set(key, around, PAGE_DATA_SECONDS)
     previous, next_, related = around
     return {"article": article, "previous": previous, "next": next_, "related": related}
+
+
+def public_article(pk):
+    """A published article as readers see it, with its category and tags.
+
+    Everything the page shows of it changes only with the content version
+    (saving the article, its category or its tags bumps it), so it is
+    cached under that version; only the read count, which the read counter
+    writes without bumping anything, is read from the database each time."""
+    key = f"article:page:{version.current()}:{pk}"
+    article = cache.get(key)
+    if article is not None:
+        views = Article.objects.filter(pk=pk).values_list("views", flat=True).first()
+        if views is None:  # deleted in the second before this process heard
+            raise Http404
+        article.views = views
+        return article
+    article = get_object_or_404(
+        Article.objects.published().select_related("category").prefetch_related("tags"), pk=pk
+    )
+    article.tag_links  # noqa: B018 (computed once, cached with the article)
+    cache.set(key, article, PAGE_DATA_SECONDS)
+    return article
 
 
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
-    def get_queryset(self):
-        articles = Article.objects.select_related("category").prefetch_related("tags")
-        if self.request.user.is_staff:
-            return articles
-        return articles.published()
+    def get_object(self, queryset=None):
+        if self.request.user.is_staff:  # drafts and scheduled previews, always fresh
+            return get_object_or_404(
+                Article.objects.select_related("category").prefetch_related("tags"),
+                pk=self.kwargs["pk"],
+            )
+        return public_article(int(self.kwargs["pk"]))
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -208,7 +245,7 @@ def structured_data(request, article):
             "publisher": {**site, "logo": {"@type": "ImageObject", "url": logo}},
             "mainEntityOfPage": url,
             "articleSection": article.category.name,
-            "keywords": [tag.name for tag in article.tags.all()],
+            "keywords": [name for name, _ in article.tag_links],
             "inLanguage": "zh-CN",
         },
         {

@@ -102,8 +102,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Ready for concurrent writers: WAL lets readers and one writer work at
     # once, the busy timeout waits for a lock instead of failing, and
     # IMMEDIATE transactions take the write lock up front so two writers
-    # never deadlock on a lock upgrade ("database is locked").
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # never deadlock on a lock upgrade ("database is locked"). Connections
+    # persist like PostgreSQL's (CONN_MAX_AGE): opening one runs the PRAGMAs
+    # and registers Django's SQL functions again, about 0.2 ms a request.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "timeout": 20,

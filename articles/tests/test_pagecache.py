@@ -19,7 +19,7 @@ from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Category
 from articles.pagecache import wsgi_fast_path
 from articles.reads import ReadCounter, _flush_on_exit, reads
 from comments.models import Comment
@@ -159,6 +159,7 @@ def test_every_kind_of_change_makes_the_affected_pages_fresh(
 ):
     article.tags.set(["选品"])
     neighbour = make_article(category=article.category, title="隔壁文章")
+    doomed = make_article(category=article.category, title="将被删除")
     visible = Comment.objects.create(article=article, body="可见评论", status="approved")
     pending = Comment.objects.create(article=article, body="待审核", status="pending")
     lists = ["/", "/tbyy/", "/tags/选品/", "/sitemap/"]
@@ -168,23 +169,49 @@ def test_every_kind_of_change_makes_the_affected_pages_fresh(
         assert call(path)[1]["X-Page-Cache"] == "hit"
     from taggit.models import Tag
 
+    def rename_category():
+        category = Category.objects.get(pk=article.category_id)
+        category.name = "改名分类"
+        category.save()
+
+    def rename_tag():
+        tag = Tag.objects.get(name="选品")
+        tag.name = "选品改名"
+        tag.save()
+
     actions = {
         "edit article": lambda: (setattr(article, "title", "新标题"), article.save()),
-        "new article": lambda: make_article(category=article.category),
-        "delete article": lambda: make_article().delete(),
-        "rename category": lambda: article.category.__class__.objects.get(
-            pk=article.category_id
-        ).save(),
+        "new article": lambda: make_article(category=article.category, title="新来的文章"),
+        "delete article": lambda: doomed.delete(),
+        "rename category": rename_category,
         "retag article": lambda: article.tags.add("新标签"),
-        "rename tag": lambda: Tag.objects.filter(name="选品").first().save(),
+        "rename tag": rename_tag,
         "approve comment": lambda: (setattr(pending, "status", "approved"), pending.save()),
         "delete visible comment": lambda: visible.delete(),
+    }
+    # What the article page (rendered again, partly from cached fragments
+    # and cached article data) must show, and must no longer show.
+    shows = {
+        "edit article": ("新标题", None),
+        "new article": ("新来的文章", None),  # 相关文章 (same category)
+        "delete article": (None, "将被删除"),  # 相关文章
+        "rename category": ("改名分类", None),  # breadcrumb and navigation
+        "retag article": ("新标签", None),
+        "rename tag": ("选品改名", ">选品</a>"),
+        "approve comment": ("待审核", None),
+        "delete visible comment": (None, "可见评论"),
     }
     changes(django_capture_on_commit_callbacks, actions[change])
     stale = paths if change in CONTENT_CHANGES else [article.get_absolute_url()]
     for path in paths:
         expected = "miss" if path in stale else "hit"
         assert call(path)[1]["X-Page-Cache"] == expected, path
+    present, absent = shows[change]
+    page = call(article.get_absolute_url())[2]
+    if present:
+        assert present in page
+    if absent:
+        assert absent not in page
 
 
 def test_a_pending_comment_does_not_empty_the_cache(article, django_capture_on_commit_callbacks):

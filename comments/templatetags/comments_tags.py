@@ -8,7 +8,21 @@ from ..forms import CommentForm
 
 register = template.Library()
 
+# Keyed on the article's comment stamp, which changes with every change to
+# its visible comments; the lifetime only bounds memory use.
+COMMENTS_SECONDS = 600
+
 NOTICES = {"posted": "评论已发表,谢谢你的分享!", "pending": "评论已提交,审核后显示。"}
+
+
+def visible_comments(article):
+    """The article's visible comments, read again only after they change."""
+    key = f"comments:visible:{article.pk}:{version.article_stamp(article.pk)}"
+    comments = cache.get(key)
+    if comments is None:
+        comments = list(article.comments.visible())
+        cache.set(key, comments, COMMENTS_SECONDS)
+    return comments
 
 
 @register.inclusion_tag("comments/block.html", takes_context=True)
@@ -32,8 +46,8 @@ def comment_section(context, article):
     return {
         "blank_form_html": blank_form_html,
         "article": article,
-        "comments": list(article.comments.visible()),
-        "form": context.get("comment_form") or CommentForm(),
+        "comments": visible_comments(article),
+        "form": context.get("comment_form") or (None if blank_form_html else CommentForm()),
         "captcha": context.get("captcha"),
         "notice": NOTICES.get(notice),
         "request": request,
