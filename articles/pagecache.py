@@ -129,6 +129,16 @@ def _bump():
     return ContentVersion.objects.filter(pk=1).values_list("version", "next_publish_at").get()
 
 
+def bump_for_deploy(using="default"):
+    """A new content version right now (after migrate, outside requests)."""
+    from .models import ContentVersion
+
+    updated = ContentVersion.objects.using(using).filter(pk=1).update(version=F("version") + 1)
+    if not updated:
+        ContentVersion.objects.using(using).get_or_create(pk=1)
+    version.forget()
+
+
 def content_changed():
     """Call after any change that a cached page may show. Takes effect when
     the surrounding transaction commits."""

@@ -1,11 +1,12 @@
 """Everything a cached page shows, and what makes it stale."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import connections
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
-from .models import Article, Category
-from .pagecache import content_changed
+from .models import Article, Category, ContentVersion
+from .pagecache import bump_for_deploy, content_changed
 
 
 @receiver(post_save, sender=Article)
@@ -24,3 +25,14 @@ def _page_content_saved(sender, **kwargs):
 def _article_tags_changed(sender, action, **kwargs):
     if action.startswith("post_"):
         content_changed()
+
+
+@receiver(post_migrate)
+def _migrated(sender, using, **kwargs):
+    """Every deploy runs migrate, and may change templates or models. Cached
+    pages, fragments and pickled articles in a shared cache (Redis) outlive
+    the old processes, so a migrate run makes them all stale."""
+    if sender.name != "articles":  # once per run, not once per app
+        return
+    if ContentVersion._meta.db_table in connections[using].introspection.table_names():
+        bump_for_deploy(using)

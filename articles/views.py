@@ -165,7 +165,12 @@ def article_page_context(article):
     around = cache.get(key)
     if around is None:
         previous, next_ = article.previous_and_next()
-        related = Article.objects.published().for_list().related_to(article)
+        related = (
+            Article.objects.published()
+            .for_list()
+            .only("id", "title", "published_at", "category__slug")
+            .related_to(article)
+        )
         around = (_link(previous), _link(next_), [_link(a) for a in related])
         cache.set(key, around, PAGE_DATA_SECONDS)
     previous, next_, related = around

@@ -389,3 +389,14 @@ def test_bulk_moderation_in_the_admin_makes_pages_fresh(
         )
     _status, headers, body = call(article.get_absolute_url())
     assert headers["X-Page-Cache"] == "miss" and "批量通过的评论" in body
+
+
+def test_a_deploy_makes_every_cached_page_stale(article):
+    """migrate (run by every deploy) may bring new templates or models; what
+    a shared cache holds from the old code must not be served after it."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    call(article.get_absolute_url())
+    assert call(article.get_absolute_url())[1]["X-Page-Cache"] == "hit"
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert call(article.get_absolute_url())[1]["X-Page-Cache"] == "miss"
