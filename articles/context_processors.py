@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .pagecache import version
+from .pagecache import request_version
 
 
 def site(request):
@@ -15,5 +15,5 @@ def site(request):
         "site_name": settings.SITE_NAME,
         "site_description": settings.SITE_DESCRIPTION,
         "canonical_url": canonical,
-        "content_version": version.current(),
+        "content_version": request_version(request),
     }

@@ -22,6 +22,7 @@ import logging
 import re
 import threading
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -42,10 +43,15 @@ CACHED_VIEWS = frozenset(
         "robots-txt",
     }
 )
-QUERY_RE = re.compile(r"\A(?:page=[1-9][0-9]{0,5}|comment=(?:posted|pending))?\Z")
+# `?comment=posted` / `pending` (where a reader lands after posting) is not
+# cached: it must show the reader's comment at once, from whichever process.
+QUERY_RE = re.compile(r"\A(?:page=[1-9][0-9]{0,5})?\Z")
 ARTICLE_PATH_RE = re.compile(r"\A/[^/]+/([0-9]+)\.html\Z")
 # User agents whose page views are not reads (the views and the fast path).
 CRAWLER_RE = re.compile(r"bot|spider|crawl|slurp|curl|wget|python-requests|httpclient", re.I)
+
+# Longer than a writer can wait for the SQLite write lock (20 s).
+STAMP_OVERLAP = timedelta(seconds=60)
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +91,9 @@ class _Version:
         self._remember(row or _bump())
         changed = Article.objects.filter(comments_changed_at__isnull=False)
         if self._stamps_since is not None:
-            changed = changed.filter(comments_changed_at__gte=self._stamps_since)
+            # A stamp is the writer's clock before its UPDATE waited for the
+            # write lock: it can commit after a later stamp was read.
+            changed = changed.filter(comments_changed_at__gte=self._stamps_since - STAMP_OVERLAP)
         for pk, moment in changed.values_list("pk", "comments_changed_at"):
             self._stamps[pk] = moment.timestamp()
             if self._stamps_since is None or moment > self._stamps_since:
@@ -137,6 +145,17 @@ def bump_for_deploy(using="default"):
     if not updated:
         ContentVersion.objects.using(using).get_or_create(pk=1)
     version.forget()
+
+
+def request_version(request) -> int:
+    """The content version a request works with, read once, when it starts.
+    Whatever the request caches is keyed on it; data read from the cache
+    under an older version is then never stored under a newer one."""
+    try:
+        return request.content_version
+    except AttributeError:
+        request.content_version = version.current()
+        return request.content_version
 
 
 def content_changed():
@@ -199,9 +218,9 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         environ = request.META
+        rendered_with = request_version(request)
         if not _eligible(environ):
             return self.get_response(request)
-        rendered_with = version.current()
         stamp = version.article_stamp(_article_id(request.path_info) or 0)
         response = self.get_response(request)
         match = request.resolver_match

@@ -16,7 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from .models import Article, Category
-from .pagecache import CRAWLER_RE, version
+from .pagecache import CRAWLER_RE, request_version
 from .reads import reads
 
 HOME_BLOCK_SIZE = 6
@@ -76,7 +76,7 @@ class HomeView(ArticleListMixin, ListView):
         return super().get_queryset().pinned_first()[: settings.ARTICLES_PER_PAGE]
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        context = super().get_context_data(is_home=True, **kwargs)
         categories = list(Category.objects.all())
         newest_per_category = (
             Article.objects.published()
@@ -157,11 +157,11 @@ def _link(article):
     }
 
 
-def article_page_context(article):
+def article_page_context(article, content_version):
     """What the article page shows around the article itself: 上一篇 / 下一篇
     and 相关文章. They change only with the content, so they are cached under
-    the content version (any change anywhere makes them fresh)."""
-    key = f"article:around:{version.current()}:{article.pk}"
+    the request's content version (any change anywhere makes them fresh)."""
+    key = f"article:around:{content_version}:{article.pk}"
     around = cache.get(key)
     if around is None:
         previous, next_ = article.previous_and_next()
@@ -177,20 +177,22 @@ def article_page_context(article):
     return {"article": article, "previous": previous, "next": next_, "related": related}
 
 
-def public_article(pk):
+def public_article(pk, content_version):
     """A published article as readers see it, with its category and tags.
 
     Everything the page shows of it changes only with the content version
     (saving the article, its category or its tags bumps it), so it is
-    cached under that version; only the read count, which the read counter
-    writes without bumping anything, is read from the database each time."""
-    key = f"article:page:{version.current()}:{pk}"
+    cached under the request's version. Read again each time, in one query:
+    the read count, which the read counter writes without bumping anything,
+    and when its visible comments last changed (the comment list's key)."""
+    key = f"article:page:{content_version}:{pk}"
     article = cache.get(key)
     if article is not None:
-        views = Article.objects.filter(pk=pk).values_list("views", flat=True).first()
-        if views is None:  # deleted in the second before this process heard
+        row = Article.objects.published().filter(pk=pk).values_list("views", "comments_changed_at")
+        row = row.first()
+        if row is None:  # unpublished or deleted in the second before we heard
             raise Http404
-        article.views = views
+        article.views, article.comments_changed_at = row
         return article
     article = get_object_or_404(
         Article.objects.published().select_related("category").prefetch_related("tags"), pk=pk
@@ -210,7 +212,7 @@ class ArticleDetailView(DetailView):
                 Article.objects.select_related("category").prefetch_related("tags"),
                 pk=self.kwargs["pk"],
             )
-        return public_article(int(self.kwargs["pk"]))
+        return public_article(int(self.kwargs["pk"]), request_version(self.request))
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -222,7 +224,8 @@ class ArticleDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**article_page_context(self.object), **kwargs)
+        around = article_page_context(self.object, request_version(self.request))
+        context = super().get_context_data(**around, **kwargs)
         context["structured_data"] = structured_data(self.request, self.object)
         return context
 

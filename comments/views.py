@@ -7,6 +7,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
+from articles.pagecache import request_version
 from articles.views import article_page_context
 
 from .captcha import captcha_check, captcha_create
@@ -34,7 +35,7 @@ def _fresh_captcha(request, form=None):
 
 def _show_form_again(request, article, form, status):
     """The article page again, with the reader's text and the errors."""
-    context = article_page_context(article)
+    context = article_page_context(article, request_version(request))
     context.update(comment_form=form, captcha=_fresh_captcha(request, form))
     response = render(request, "articles/article_detail.html", context, status=status)
     response["Cache-Control"] = "no-store"

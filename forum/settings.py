@@ -5,6 +5,7 @@ environment (see .env.example). The defaults are safe and need nothing
 installed: SQLite, the local-memory cache, DEBUG off.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -113,14 +114,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def code_fingerprint():
+    """A short hash of the code, templates and static files. It is part of
+    every cache key, so processes running different code (a deploy, even a
+    rolling one with old and new processes sharing Redis) never serve each
+    other's cached HTML or pickled objects."""
+    digest = hashlib.blake2b(digest_size=6)
+    for folder in ("articles", "comments", "forum", "templates", "static"):
+        for path in sorted((BASE_DIR / folder).rglob("*")):
+            if path.suffix in {".py", ".html", ".css", ".js", ".svg"} and path.is_file():
+                digest.update(str(path.relative_to(BASE_DIR)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 # Cache: local memory by default, Redis through REDIS_URL.
+CACHE_KEY_PREFIX = f"{os.environ.get('CACHE_KEY_PREFIX') or 'forum'}:{code_fingerprint()}"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "forum"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
 else:
@@ -128,6 +145,10 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "forum",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # Django's default of 300 entries holds a few dozen articles'
+            # pages and fragments; about 8 KB an entry on average.
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES") or 5000)},
         }
     }
 

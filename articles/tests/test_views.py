@@ -232,6 +232,22 @@ def test_home_lists_newest_and_a_block_per_category(client):
     assert f'href="{newest.get_absolute_url()}"' in client.get("/").content.decode()
 
 
+def test_navigation_marks_where_the_reader_is(client, article):
+    """首页 on the home page, the article's category on its pages and lists
+    (the navigation is a cached fragment; each place gets its own)."""
+
+    def active(path):
+        nav = client.get(path).content.decode().split('class="nav"')[1].split("</nav>")[0]
+        return re.findall(r'<a href="[^"]*" class="active"[^>]*>([^<]+)</a>', nav)
+
+    make_category(name="京东", slug="jd")
+    assert active("/") == ["首页"]
+    assert active(article.get_absolute_url()) == ["淘宝开店"]
+    assert active("/jd/") == ["京东"]
+    assert active("/tbkd/") == ["淘宝开店"]
+    assert active("/sitemap/") == []
+
+
 def test_home_meta_description_is_the_top_strip_sentence(client, settings):
     html = client.get("/").content.decode()
     assert f'<meta name="description" content="{settings.SITE_DESCRIPTION}">' in html
