@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from articles.pagecache import version
 from articles.reads import reads
@@ -20,9 +20,11 @@ def _plain_static_files_and_empty_cache(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    cache.clear()
+    for each in caches.all(initialized_only=True):
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all(initialized_only=True):
+        each.clear()
 
 
 # ---------------------------------------------------------------------------

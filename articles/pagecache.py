@@ -5,10 +5,12 @@ Two halves share one key scheme:
 - `PageCacheMiddleware` (Django, first in MIDDLEWARE) stores a response when
   the request came from an anonymous reader (no session cookie), asked for a
   page we cache (home, category, tag, article, site maps, feed) with no query
-  string other than `page` or `comment`, and got a 200 that sets no cookie.
+  string other than `page`, and got a 200 that sets no cookie.
 - `wsgi_fast_path` (wrapped around Django's WSGI app in forum/wsgi.py) answers
   such requests straight from the cache, before Django builds a request:
-  one cache read, plus the read counter for article pages.
+  one cache read, plus the read counter for article pages. With Redis, each
+  process first looks in its own copies of the pages it served in the last
+  PAGE_CACHE_LOCAL_SECONDS (no round trip).
 
 Every entry carries the content version it was rendered with
 (`ContentVersion`). Any change a page shows bumps the version in the
@@ -25,7 +27,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection, transaction
 from django.db.models import F, Min
 from django.utils import timezone
@@ -245,7 +247,10 @@ class PageCacheMiddleware:
                 article_id,
             )
             raw_path = request.path_info.encode().decode("latin-1")
-            cache.set(_key(environ, raw_path), entry, settings.PAGE_CACHE_SECONDS)
+            key = _key(environ, raw_path)
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            if local := _local_pages():
+                local.set(key, entry, settings.PAGE_CACHE_LOCAL_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -253,17 +258,35 @@ class PageCacheMiddleware:
 STATUS_LINES = {200: "200 OK"}
 
 
+def _local_pages():
+    """This process's own short-lived copies of cached pages, when the
+    shared cache is another server (Redis); None with the local cache."""
+    return caches["local-pages"] if "local-pages" in settings.CACHES else None
+
+
 def wsgi_fast_path(app):
     """Serve cached pages before Django builds a request."""
     from .reads import reads
 
+    def fresh(entry):
+        if entry is None or entry[0] != version.current():
+            return False
+        article_id = entry[5]
+        return article_id is None or entry[1] == version.article_stamp(article_id)
+
     def cached(environ):
         try:
-            entry = cache.get(_key(environ))
-            if entry is not None and entry[0] == version.current():
-                article_id = entry[5]
-                if article_id is None or entry[1] == version.article_stamp(article_id):
+            key = _key(environ)
+            local = _local_pages()
+            if local is not None:
+                entry = local.get(key)
+                if fresh(entry):
                     return entry
+            entry = cache.get(key)
+            if fresh(entry):
+                if local is not None:
+                    local.set(key, entry, settings.PAGE_CACHE_LOCAL_SECONDS)
+                return entry
         except Exception:  # a cache or database hiccup: let Django answer
             logger.exception("Page cache lookup failed")
             connection.close()

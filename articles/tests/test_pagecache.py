@@ -243,8 +243,11 @@ def test_a_scheduled_article_appears_when_its_time_comes(
 
 
 def test_a_lost_cache_entry_only_means_a_miss(article):
+    from django.core.cache import caches
+
     call(article.get_absolute_url())
-    cache.clear()
+    for each in caches.all(initialized_only=True):  # with Redis, the local copies too
+        each.clear()
     assert call(article.get_absolute_url())[1]["X-Page-Cache"] == "miss"
 
 
@@ -469,3 +472,29 @@ def test_cache_keys_change_with_the_code(tmp_path, monkeypatch):
     assert forum.settings.code_fingerprint() == before
     page.write_text("<p>新</p>")
     assert forum.settings.code_fingerprint() != before
+
+
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_with_a_shared_cache_each_process_reuses_its_own_copy(article, settings):
+    """With Redis, a hit is served from the process's own short-lived copy
+    (no round trip), checked against the content version like the shared
+    entry: a change still makes the page fresh at once."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {"BACKEND": LOCMEM, "LOCATION": "shared-stand-in"},
+        "local-pages": {"BACKEND": LOCMEM, "LOCATION": "local-pages-test"},
+    }
+    caches["local-pages"].clear()
+    path = article.get_absolute_url()
+    assert call(path)[1]["X-Page-Cache"] == "miss"
+    caches["default"].clear()  # the shared copy is gone; the process's own is not
+    assert call(path)[1]["X-Page-Cache"] == "hit"
+    assert stored_views(article) == 2  # a hit from the local copy is a read too
+    from articles.pagecache import bump_for_deploy
+
+    bump_for_deploy()
+    assert call(path)[1]["X-Page-Cache"] == "miss"
+    caches["local-pages"].clear()
