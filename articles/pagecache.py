@@ -139,8 +139,9 @@ def _bump():
     return ContentVersion.objects.filter(pk=1).values_list("version", "next_publish_at").get()
 
 
-def bump_for_deploy(using="default"):
-    """A new content version right now (after migrate, outside requests)."""
+def bump_now(using="default"):
+    """A new content version right now, outside a request: after migrate,
+    and from `manage.py refresh_pages`."""
     from .models import ContentVersion
 
     updated = ContentVersion.objects.using(using).filter(pk=1).update(version=F("version") + 1)

@@ -304,6 +304,7 @@ def comment_poster(base, article_ids, stop_at, results, number):
                 results.append((article_id, text, "ok" if ok else f"HTTP {error.code}"))
         except Exception as error:  # counted as a failure, shown in the report
             results.append((article_id, text, f"error {error!r}"))
+            time.sleep(1)  # a person would not retry at once
 
 
 def main():
@@ -326,7 +327,9 @@ def main():
         "DJANGO_MEDIA_ROOT": str(tmp / "media"),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "CAPTCHA_TEST_MODE": "1",
+        # Every simulated reader posts from 127.0.0.1.
         "COMMENT_RATE_LIMIT": "1000000/60",
+        "CAPTCHA_RATE_LIMIT": "1000000/60",
     }
     stack = Stack(tmp, env)
     try:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +15,6 @@ from .captcha import captcha_check, captcha_create
 from .forms import CommentForm
 from .models import Comment
 from .services import client_ip, comment_create, rate_limit_attempt
-
-CAPTCHA_RATE_LIMIT = "60/600"
 
 
 def _public_article(article_id):
@@ -46,7 +45,7 @@ def _show_form_again(request, article, form, status):
 @require_GET
 def captcha_new(request):
     """A new captcha and a CSRF token for the comment form (never cached)."""
-    if rate_limit_attempt(client_ip(request), scope="captcha", limit=CAPTCHA_RATE_LIMIT):
+    if rate_limit_attempt(client_ip(request), scope="captcha", limit=settings.CAPTCHA_RATE_LIMIT):
         return JsonResponse({"error": "请求太频繁,请稍后再试。"}, status=429)
     key, image = captcha_create()
     return JsonResponse({"key": key, "image": image, "csrf_token": get_token(request)})

@@ -218,6 +218,8 @@ ARTICLES_PER_PAGE = 20
 # proxies whose X-Forwarded-For is believed, and moderation.
 CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE")
 COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "5/600")
+# New captcha images per address per window (each costs a Pillow drawing).
+CAPTCHA_RATE_LIMIT = os.environ.get("CAPTCHA_RATE_LIMIT", "60/600")
 COMMENT_TRUSTED_PROXIES = env_list("COMMENT_TRUSTED_PROXIES", [])
 COMMENT_MODERATE_ALL = env_bool("COMMENT_MODERATE_ALL")
 COMMENT_MAX_LINKS = 2

@@ -493,8 +493,23 @@ def test_with_a_shared_cache_each_process_reuses_its_own_copy(article, settings)
     caches["default"].clear()  # the shared copy is gone; the process's own is not
     assert call(path)[1]["X-Page-Cache"] == "hit"
     assert stored_views(article) == 2  # a hit from the local copy is a read too
-    from articles.pagecache import bump_for_deploy
+    from articles.pagecache import bump_now
 
-    bump_for_deploy()
+    bump_now()
     assert call(path)[1]["X-Page-Cache"] == "miss"
     caches["local-pages"].clear()
+
+
+def test_refresh_pages_makes_every_cached_page_stale(article):
+    """For data changed outside the site (SQL, a shell update()), which
+    sends no signal."""
+    from django.core.management import call_command
+
+    call(article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(title="在外面改的标题")
+    assert "在外面改的标题" not in call(article.get_absolute_url())[2]
+    out = io.StringIO()
+    call_command("refresh_pages", stdout=out)
+    assert "已刷新" in out.getvalue()
+    _status, headers, body = call(article.get_absolute_url())
+    assert headers["X-Page-Cache"] == "miss" and "在外面改的标题" in body

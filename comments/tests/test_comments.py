@@ -309,6 +309,17 @@ def test_rate_limit_counts_every_submission_and_keeps_the_text(client, article, 
     assert Comment.objects.count() == 1
 
 
+def test_new_captchas_are_rate_limited_per_address(client, settings):
+    settings.CAPTCHA_RATE_LIMIT = "2/600"
+    assert client.get("/comments/captcha/").status_code == 200
+    assert client.get("/comments/captcha/").status_code == 200
+    response = client.get("/comments/captcha/")
+    assert response.status_code == 429
+    assert response.json() == {"error": "请求太频繁,请稍后再试。"}
+    other = client.get("/comments/captcha/", REMOTE_ADDR="203.0.113.99")
+    assert other.status_code == 200
+
+
 def test_spoofed_forwarded_for_does_not_reset_the_limit(client, article, settings):
     settings.COMMENT_RATE_LIMIT = "2/600"
     for n in range(2):

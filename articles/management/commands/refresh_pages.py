@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from articles.pagecache import bump_now
+
+
+class Command(BaseCommand):
+    help = (
+        "Make every cached page, fragment and cached article stale. The site "
+        "does this itself on every change made through it; run this after "
+        "changing data another way (SQL, a shell update())."
+    )
+
+    def handle(self, *args, **options):
+        bump_now()
+        self.stdout.write("已刷新:所有页面将在 1 秒内按最新内容重新生成。")
