@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 DEMO := articles/demo/articles.jsonl
 
-.PHONY: run test test-browser audit lint format bench captcha-ocr clean venv
+.PHONY: run test test-browser audit lint format bench bench-render captcha-ocr clean venv
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ bench: $(VENV)/.installed
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null)
 	$(PY) bench/run.py
+
+# Django's share of a page-cache miss: article renders timed in process.
+bench-render: $(VENV)/.installed
+	$(PY) bench/render.py $(RENDER_ARGS)
 
 captcha-ocr: $(VENV)/.installed
 	@command -v tesseract >/dev/null || \
