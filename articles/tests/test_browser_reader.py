@@ -218,3 +218,33 @@ def test_an_unknown_address_gets_the_chinese_404_page(live_server, desktop_page,
     # 404s of missing resources are console errors; the 404 page itself is
     # the only one the reader should meet.
     assert all("404" in error for error in page.console_errors), page.console_errors
+
+
+def test_a_search_without_results_says_so(small_site, desktop_page, shoot):
+    page = desktop_page
+    page.goto(small_site + "/")
+    box = page.get_by_role("searchbox", name="搜索文章")
+    box.fill("完全搜不到的词")
+    box.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    assert heading(page) == "搜索“完全搜不到的词”"
+    assert page.locator(".item-title").count() == 0
+    main = page.locator("main").inner_text()
+    assert "没有找到相关文章,换个关键词试试" in main
+    assert "找到 0 篇" not in main  # said once, not twice
+    assert box.input_value() == "完全搜不到的词"
+    shoot(page, "search-empty")
+    assert page.console_errors == []
+
+
+def test_a_server_error_gets_the_chinese_500_page(live_server, desktop_page, shoot, settings):
+    settings.ROOT_URLCONF = "articles.tests.urls_with_error"
+    page = desktop_page
+    response = page.goto(live_server.url + "/fail/")
+    assert response.status == 500
+    assert heading(page) == "抱歉,服务器开小差了"
+    assert page.locator("link[rel=stylesheet]").count() == 1
+    assert page.evaluate("getComputedStyle(document.querySelector('.box')).borderRadius") != "0px"
+    shoot(page, "500")
+    page.get_by_role("link", name="返回首页").click()
+    page.wait_for_url(live_server.url + "/")

@@ -65,7 +65,7 @@ def test_a_reader_posts_a_comment_and_sees_it(live_server, article, desktop_page
     assert page.console_errors == []
 
 
-def test_a_comment_with_a_link_waits_for_moderation(live_server, article, phone_page):
+def test_a_comment_with_a_link_waits_for_moderation(live_server, article, phone_page, shoot):
     page = phone_page
     url = live_server.url + article.get_absolute_url()
     open_form(page, url)
@@ -78,6 +78,7 @@ def test_a_comment_with_a_link_waits_for_moderation(live_server, article, phone_
     assert page.get_by_role("status").inner_text() == "评论已提交,审核后显示。"
     assert page.get_by_role("heading", name="留言与评论(共有 0 条评论)").is_visible()
     assert Comment.objects.get().status == Comment.Status.PENDING
+    shoot(page, "comment-pending")
 
 
 def test_a_wrong_captcha_keeps_what_the_reader_typed(live_server, article, desktop_page, shoot):
@@ -132,3 +133,22 @@ def test_another_image_without_reloading_the_page(live_server, article, phone_pa
     assert page.get_by_label("评论内容").input_value() == "还没写完的评论"
     assert page.get_by_role("button", name="换一张").is_enabled()
     assert page.console_errors == []
+
+
+def test_a_form_left_open_too_long_keeps_the_text(live_server, article, desktop_page, shoot):
+    """The CSRF cookie is gone (cookies cleared, or the browser dropped it):
+    the reader gets the form back with the text and a new captcha, not
+    Django's English 403 page."""
+    page = desktop_page
+    open_form(page, live_server.url + article.get_absolute_url())
+    page.get_by_label("评论内容").fill("放了一晚上才提交的评论")
+    page.get_by_label("验证码", exact=True).fill("PASSED")
+    page.context.clear_cookies()
+    as_if_shown_seconds_ago()
+    page.get_by_role("button", name="发表评论").click()
+    page.wait_for_load_state()
+    assert "页面停留太久,安全校验已失效" in page.locator(".form-error").inner_text()
+    assert page.get_by_label("评论内容").input_value() == "放了一晚上才提交的评论"
+    assert page.locator(".captcha-img").get_attribute("src").startswith("data:image/png")
+    assert Comment.objects.count() == 0
+    shoot(page, "comment-csrf-expired")
