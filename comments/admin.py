@@ -20,6 +20,9 @@ class CommentAdmin(admin.ModelAdmin):
     actions = ["approve", "reject", "mark_spam"]
     list_per_page = 50
 
+    def has_add_permission(self, request):
+        return False  # comments come from readers; an added one would have no article
+
     @admin.display(description="评论内容")
     def short_body(self, comment):
         return Truncator(comment.body).chars(40)
@@ -32,23 +35,24 @@ class CommentAdmin(admin.ModelAdmin):
     def article_link(self, comment):
         return format_html('<a href="{}">{}</a>', comment.get_absolute_url(), comment.article)
 
-    def _set_status(self, request, queryset, status, label):
+    def _set_status(self, request, queryset, status):
         article_ids = set(queryset.values_list("article_id", flat=True))
         updated = queryset.update(status=status)
         article_comments_changed(article_ids)  # a bulk update sends no signals
+        label = Comment.Status(status).label
         self.message_user(request, f"已将 {updated} 条评论标记为“{label}”。", messages.SUCCESS)
 
-    @admin.action(description="通过所选评论")
+    @admin.action(description="通过所选评论", permissions=["change"])
     def approve(self, request, queryset):
-        self._set_status(request, queryset, Comment.Status.APPROVED, "已通过")
+        self._set_status(request, queryset, Comment.Status.APPROVED)
 
-    @admin.action(description="拒绝所选评论")
+    @admin.action(description="拒绝所选评论", permissions=["change"])
     def reject(self, request, queryset):
-        self._set_status(request, queryset, Comment.Status.REJECTED, "已拒绝")
+        self._set_status(request, queryset, Comment.Status.REJECTED)
 
-    @admin.action(description="标记为垃圾评论")
+    @admin.action(description="标记为垃圾评论", permissions=["change"])
     def mark_spam(self, request, queryset):
-        self._set_status(request, queryset, Comment.Status.SPAM, "垃圾评论")
+        self._set_status(request, queryset, Comment.Status.SPAM)
 
 
 @admin.register(BannedWord)

@@ -13,3 +13,18 @@ def captcha_test_mode_is_off(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def rate_limits_are_shared(app_configs, **kwargs):
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith("LocMemCache"):
+        return [
+            Warning(
+                "评论和验证码的频率限制记在本地内存缓存里,每个服务器进程各算各的:"
+                "N 个进程时,同一地址实际可提交 N 倍。",
+                hint="生产环境请设置 REDIS_URL,让所有进程共用一份计数。",
+                id="comments.W002",
+            )
+        ]
+    return []

@@ -21,15 +21,27 @@ def _public_article(article_id):
     return get_object_or_404(Article.objects.published().select_related("category"), pk=article_id)
 
 
+CAPTCHA_TOO_OFTEN = "请求太频繁,请稍后再试。"
+
+
+def _new_captcha(request):
+    """(key, image) of a new challenge, or None when this address has asked
+    for too many: every way to get a captcha image counts towards one limit."""
+    if rate_limit_attempt(client_ip(request), scope="captcha", limit=settings.CAPTCHA_RATE_LIMIT):
+        return None
+    return captcha_create()
+
+
 def _fresh_captcha(request, form=None):
-    """A new challenge, and the form's captcha fields reset to it."""
-    key, image = captcha_create()
+    """A new challenge for a form page, and the form's captcha fields reset
+    to it; past the limit, no image and a message instead."""
+    key, image = _new_captcha(request) or ("", "")
     if form is not None and form.is_bound:
         form.data = form.data.copy()
         form.data["captcha"] = ""
         form.data["captcha_key"] = key
     get_token(request)
-    return {"key": key, "image": image}
+    return {"key": key, "image": image, "error": "" if key else CAPTCHA_TOO_OFTEN}
 
 
 def _show_form_again(request, article, form, status):
@@ -45,9 +57,10 @@ def _show_form_again(request, article, form, status):
 @require_GET
 def captcha_new(request):
     """A new captcha and a CSRF token for the comment form (never cached)."""
-    if rate_limit_attempt(client_ip(request), scope="captcha", limit=settings.CAPTCHA_RATE_LIMIT):
-        return JsonResponse({"error": "请求太频繁,请稍后再试。"}, status=429)
-    key, image = captcha_create()
+    captcha = _new_captcha(request)
+    if captcha is None:
+        return JsonResponse({"error": CAPTCHA_TOO_OFTEN}, status=429)
+    key, image = captcha
     return JsonResponse({"key": key, "image": image, "csrf_token": get_token(request)})
 
 

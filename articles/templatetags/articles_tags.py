@@ -121,6 +121,7 @@ def admin_dashboard(context):
             pending.select_related("article").order_by("-created_at", "-id")[:5]
         ),
         "scheduled": list(Article.objects.scheduled().for_list().order_by("published_at")[:10]),
+        "scheduled_count": Article.objects.scheduled().count(),
         "draft_count": Article.objects.filter(status=Article.Status.DRAFT).count(),
         "request": context.get("request"),
     }

@@ -101,6 +101,16 @@ def test_dashboard_shows_reads_popular_pending_comments_and_scheduled(admin_clie
     assert "/admin/comments/comment/?status__exact=pending" in html
     scheduled = html[html.index('id="dashboard-scheduled"') :]
     assert "明早发布的文章" in scheduled and f'href="{change_url(later)}"' in scheduled
+    assert '<span class="number">1</span><span class="label">篇定时发布</span>' in html
+
+
+def test_dashboard_counts_every_scheduled_article_though_it_lists_ten(admin_client):
+    for hours in range(1, 13):
+        make_article(published_at=timezone.now() + timedelta(hours=hours))
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert '<span class="number">12</span><span class="label">篇定时发布</span>' in html
+    listed = html[html.index('id="dashboard-scheduled"') :].split("</table>")[0]
+    assert listed.count("<tr") == 10
 
 
 def test_record_reads_adds_up_and_drops_deleted_articles():

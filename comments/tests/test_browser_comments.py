@@ -92,7 +92,7 @@ def test_a_wrong_captcha_keeps_what_the_reader_typed(live_server, article, deskt
     page.get_by_role("button", name="发表评论").click()
     page.wait_for_load_state()
 
-    error = page.locator(".captcha-field .field-error")
+    error = page.locator(".captcha-field .field-error:not(.captcha-error)")
     # The page opens at the comment block, not at the top.
     assert page.url.endswith("#comments")
     page.wait_for_function("document.querySelector('#comments').getBoundingClientRect().top < 5")
@@ -152,3 +152,14 @@ def test_a_form_left_open_too_long_keeps_the_text(live_server, article, desktop_
     assert page.locator(".captcha-img").get_attribute("src").startswith("data:image/png")
     assert Comment.objects.count() == 0
     shoot(page, "comment-csrf-expired")
+
+
+def test_a_refused_captcha_says_why(live_server, article, phone_page, settings):
+    settings.CAPTCHA_RATE_LIMIT = "1/600"
+    page = phone_page
+    open_form(page, live_server.url + article.get_absolute_url())  # the one allowed
+    problem = page.locator(".captcha-error")
+    assert not problem.is_visible()
+    page.get_by_role("button", name="换一张").tap()
+    problem.wait_for(state="visible")
+    assert problem.inner_text() == "请求太频繁,请稍后再试。"

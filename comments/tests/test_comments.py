@@ -242,6 +242,20 @@ def test_deploy_check_warns_while_test_mode_is_on(settings, capsys):
     assert "comments.W001" not in capsys.readouterr().err
 
 
+def test_deploy_check_warns_when_rate_limits_are_counted_per_process(settings, capsys):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    call_command("check", "--deploy", "--tag", "security")
+    assert "comments.W002" in capsys.readouterr().err
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+        }
+    }
+    call_command("check", "--deploy", "--tag", "security")
+    assert "comments.W002" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
@@ -393,3 +407,40 @@ def test_moderation_in_the_admin(client, article):
     )
     pending.refresh_from_db()
     assert pending.status == Comment.Status.SPAM
+
+
+def test_comments_are_not_added_in_the_admin(client, article):
+    """They come from readers; the add form had no article field and failed."""
+    client.force_login(get_user_model().objects.create_superuser("ed", "e@example.com", "x"))
+    assert client.get("/admin/comments/comment/add/").status_code == 403
+    assert "/admin/comments/comment/add/" not in client.get("/admin/").content.decode()
+
+
+def test_staff_who_may_only_view_comments_cannot_moderate(client, article):
+    from django.contrib.auth.models import Permission
+
+    viewer = get_user_model().objects.create_user("viewer", password="x", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    client.force_login(viewer)
+    pending = Comment.objects.create(article=article, body="等待审核的评论")
+    listing = client.get("/admin/comments/comment/").content.decode()
+    assert "等待审核的评论" in listing and 'value="approve"' not in listing
+    client.post("/admin/comments/comment/", {"action": "approve", "_selected_action": [pending.pk]})
+    pending.refresh_from_db()
+    assert pending.status == Comment.Status.PENDING
+
+
+def test_every_way_to_a_captcha_image_shares_one_limit(client, article, settings):
+    """The JSON endpoint, the page for readers without JavaScript and the
+    form sent back after a CSRF failure all draw a new image."""
+    settings.CAPTCHA_RATE_LIMIT = "2/600"
+    assert 'src="data:image/png' in client.get(f"/comments/{article.pk}/").content.decode()
+    assert client.get("/comments/captcha/").status_code == 200
+    assert client.get("/comments/captcha/").status_code == 429
+    html = client.get(f"/comments/{article.pk}/").content.decode()
+    assert 'src="data:image/png' not in html
+    assert "请求太频繁,请稍后再试。" in html
+    strict = Client(enforce_csrf_checks=True)
+    html = strict.post(f"/comments/{article.pk}/post/", {"body": "没带令牌的评论"}).content.decode()
+    assert "没带令牌的评论" in html and 'src="data:image/png' not in html
+    assert CaptchaChallenge.objects.count() == 2

@@ -10,6 +10,7 @@
   var answerInput = form.querySelector("input[name=captcha]");
   var csrfInput = form.querySelector("input[name=csrfmiddlewaretoken]");
   var refresh = form.querySelector(".captcha-refresh");
+  var problem = form.querySelector(".captcha-error");
   var loading = false;
 
   function load() {
@@ -23,7 +24,11 @@
     })
       .then(function (response) {
         return response.json().then(function (data) {
-          if (!response.ok) throw new Error(data.error || "验证码加载失败");
+          if (!response.ok) {
+            var refused = new Error(data.error || "");
+            refused.fromServer = true;
+            throw refused;
+          }
           return data;
         });
       })
@@ -32,11 +37,15 @@
         csrfInput.value = data.csrf_token;
         image.src = data.image;
         answerInput.value = "";
-        form.classList.remove("captcha-failed");
+        problem.hidden = true;
       })
-      .catch(function () {
-        form.classList.add("captcha-failed");
-        image.alt = "验证码加载失败,请点“换一张”重试";
+      .catch(function (error) {
+        // The server's reason (too many requests), else a network failure.
+        problem.textContent =
+          error.fromServer && error.message
+            ? error.message
+            : "验证码加载失败,请稍后点“换一张”重试。";
+        problem.hidden = false;
       })
       .then(function () {
         loading = false;
