@@ -23,7 +23,7 @@ from taggit.models import Tag, TaggedItem
 from comments.models import Comment
 
 from . import images
-from .models import Article, Category, excerpt
+from .models import Article, Category
 from .pagecache import content_changed
 
 admin.site.site_header = settings.SITE_NAME
@@ -176,11 +176,7 @@ class ArticleForm(forms.ModelForm):
         # generated from the old content follows the new content.
         article = self.instance
         if article.pk:
-            auto = {
-                "seo_title": article.title[:200],
-                "seo_description": excerpt(article.summary or article.body, 120),
-            }
-            for name, generated in auto.items():
+            for name, generated in article.generated_seo().items():
                 if name not in self.changed_data and cleaned.get(name) == generated:
                     cleaned[name] = ""
         return cleaned
@@ -353,13 +349,6 @@ class ArticleAdmin(admin.ModelAdmin):
             ).defer("body", "summary", "seo_description", "seo_keywords", "source_url")
         return queryset
 
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if search_term:
-            # Searching reads the body; the list itself needs only the title.
-            queryset = queryset.defer(None).defer("summary", "seo_description", "source_url")
-        return queryset, may_have_duplicates
-
     @admin.display(description="缩略图")
     def thumb(self, article):
         if article.thumbnail:
@@ -518,7 +507,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 request, "请先在操作旁边的“标签”框里填写要添加的标签。", messages.ERROR
             )
             return
-        tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+        tag = tag_named(name)
         ids = list(queryset.values_list("pk", flat=True))
         with transaction.atomic():
             tagged = set(
@@ -584,6 +573,12 @@ class ArticleAdmin(admin.ModelAdmin):
 # ---------------------------------------------------------------------------
 # Tags
 # ---------------------------------------------------------------------------
+
+
+def tag_named(name):
+    """The tag called `name`, in any letter case (as taggit finds tags with
+    TAGGIT_CASE_INSENSITIVE), created when there is none."""
+    return Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
 
 
 def merge_tags(*, sources, target) -> int:
@@ -666,7 +661,7 @@ class TagAdmin(TaggitTagAdmin):
             # Without a name, the most used of the selected tags is kept.
             target = max(selected, key=lambda tag: (tag.usage_count, -tag.pk))
         else:
-            target = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+            target = tag_named(name)
         moved = merge_tags(sources=selected, target=target)
         merged = [tag.name for tag in selected if tag.pk != target.pk]
         self.message_user(

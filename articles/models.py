@@ -237,10 +237,16 @@ class Article(models.Model):
         """Fill the SEO title and description the editor left empty from the
         title and the content. The editor sees them and may change them; an
         emptied field is filled again on the next save."""
-        if not self.seo_title.strip():
-            self.seo_title = self.title[:200]
-        if not self.seo_description.strip():
-            self.seo_description = excerpt(self.summary or self.body, 120)
+        for name, generated in self.generated_seo().items():
+            if not getattr(self, name).strip():
+                setattr(self, name, generated)
+
+    def generated_seo(self):
+        """What fill_seo() puts in an empty SEO title and description."""
+        return {
+            "seo_title": self.title[:200],
+            "seo_description": excerpt(self.summary or self.body, 120),
+        }
 
     def fill_seo_keywords(self):
         """Fill empty SEO keywords from the tags (or the category); call it

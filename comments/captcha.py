@@ -7,13 +7,13 @@ doubt (no key, unknown key, expired, too fast, no answer) is a rejection.
 """
 
 import base64
-import hashlib
 import hmac
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from .captcha_image import normalize, random_answer, render_png
 from .models import CaptchaChallenge
@@ -25,8 +25,7 @@ TEST_PASSPHRASE = "PASSED"
 
 
 def _digest(answer: str) -> str:
-    key = hashlib.sha256(b"captcha:" + settings.SECRET_KEY.encode()).digest()
-    return hmac.new(key, normalize(answer).encode(), hashlib.sha256).hexdigest()
+    return salted_hmac("comments.captcha", normalize(answer), algorithm="sha256").hexdigest()
 
 
 def captcha_create() -> tuple[str, str]:
