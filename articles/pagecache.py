@@ -122,9 +122,7 @@ version = _Version()
 def _next_publish_at():
     from .models import Article
 
-    return Article.objects.filter(
-        status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
-    ).aggregate(next=Min("published_at"))["next"]
+    return Article.objects.scheduled().aggregate(next=Min("published_at"))["next"]
 
 
 def _bump():
@@ -163,11 +161,19 @@ def request_version(request) -> int:
 
 def content_changed():
     """Call after any change that a cached page may show. Takes effect when
-    the surrounding transaction commits."""
+    the surrounding transaction commits, once per commit: saving an article
+    with its tags in the admin sends a dozen signals, and one bump is enough.
+    """
+    db = transaction.get_connection()
+    seen = getattr(db, "content_commits", 0)
 
     def bump():
-        _bump()
-        version.forget()
+        # The first of this commit's callbacks bumps; the others see that.
+        # (A rolled-back transaction runs none, so the count stays put.)
+        if getattr(db, "content_commits", 0) == seen:
+            db.content_commits = seen + 1
+            _bump()
+            version.forget()
 
     transaction.on_commit(bump)
 

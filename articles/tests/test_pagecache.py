@@ -513,3 +513,21 @@ def test_refresh_pages_makes_every_cached_page_stale(article):
     assert "已刷新" in out.getvalue()
     _status, headers, body = call(article.get_absolute_url())
     assert headers["X-Page-Cache"] == "miss" and "在外面改的标题" in body
+
+
+def test_one_commit_bumps_the_version_once(article, django_capture_on_commit_callbacks):
+    """Saving an article and its tags sends a dozen signals; the content
+    version (3 queries and a write each) goes up once per commit."""
+    from articles.models import ContentVersion
+
+    before = ContentVersion.objects.get().version
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        article.title = "改过的标题"
+        article.save()
+        article.tags.set(["甲", "乙", "丙", "丁", "戊"])
+        article.tags.remove("甲")
+    assert len(callbacks) > 5
+    assert ContentVersion.objects.get().version == before + 1
+    with django_capture_on_commit_callbacks(execute=True):
+        article.tags.add("己")  # the next commit bumps again
+    assert ContentVersion.objects.get().version == before + 2
