@@ -290,7 +290,14 @@ class Article(models.Model):
 
     @cached_property
     def excerpt(self):
+        """The body's beginning (the 热门内容 sidebar, as FORMAT.md asks)."""
         return excerpt(self.body)
+
+    @cached_property
+    def teaser(self):
+        """What the article lists show under a title: the editor's 摘要 when
+        there is one (the field promises it), else the body's beginning."""
+        return excerpt(self.summary) if self.summary.strip() else self.excerpt
 
     @cached_property
     def description(self):

@@ -248,6 +248,18 @@ def test_navigation_marks_where_the_reader_is(client, article):
     assert active("/sitemap/") == []
 
 
+def test_lists_show_the_editors_summary_and_the_sidebar_the_body(client):
+    make_article(title="有摘要的文章", summary="编辑写的摘要。", body="<p>正文的开头。</p>", views=9)
+    make_article(title="没有摘要的文章", body="<p>只有正文的开头。</p>")
+    home = client.get("/").content.decode()
+    items = home[home.index("最新文章") : home.index('class="sidebar"')]
+    assert '<p class="item-excerpt">编辑写的摘要。</p>' in items
+    assert '<p class="item-excerpt">只有正文的开头。</p>' in items
+    assert "<span>阅读量:9</span>" in items
+    sidebar = home[home.index('class="sidebar"') :]
+    assert "正文的开头。" in sidebar and "编辑写的摘要" not in sidebar
+
+
 def test_home_meta_description_is_the_top_strip_sentence(client, settings):
     html = client.get("/").content.decode()
     assert f'<meta name="description" content="{settings.SITE_DESCRIPTION}">' in html
