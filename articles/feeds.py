@@ -11,6 +11,7 @@ class LatestArticlesFeed(Feed):
     title = settings.SITE_NAME
     description = settings.SITE_DESCRIPTION
     link = reverse_lazy("articles:home")
+    language = "zh-cn"  # Django would say zh-hans, which RSS readers know less well
 
     def items(self):
         return Article.objects.published().for_list().newest()[:FEED_SIZE]

@@ -198,7 +198,11 @@ def _article_id(path):
 def _key(environ, path=None) -> str:
     """The cache key of a request. `path` is the WSGI PATH_INFO as the server
     passed it (UTF-8 bytes read as Latin-1); Django decodes it in place."""
-    scheme = environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme", "http")
+    # The proxy's header only when Django believes it too (DJANGO_SECURE_PROXY_SSL):
+    # otherwise anyone could file pages under made-up schemes.
+    scheme = environ.get("wsgi.url_scheme", "http")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        scheme = environ.get("HTTP_X_FORWARDED_PROTO") or scheme
     return "page:{}:{}{}?{}".format(
         scheme,
         environ.get("HTTP_HOST", ""),
@@ -215,7 +219,7 @@ def _eligible(environ) -> bool:
     return QUERY_RE.match(environ.get("QUERY_STRING", "")) is not None
 
 
-def _is_reader(environ) -> bool:
+def is_reader(environ) -> bool:
     return environ.get("REQUEST_METHOD") == "GET" and not CRAWLER_RE.search(
         environ.get("HTTP_USER_AGENT", "")
     )
@@ -304,7 +308,7 @@ def wsgi_fast_path(app):
             entry = cached(environ)
             if entry is not None:
                 _, _, status, headers, body, article_id = entry
-                if article_id is not None and _is_reader(environ):
+                if article_id is not None and is_reader(environ):
                     reads.add(article_id)
                 start_response(
                     STATUS_LINES[status],

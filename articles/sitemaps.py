@@ -1,5 +1,6 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.db.models.functions import Now
 
 from .models import Article, Category
 
@@ -29,9 +30,11 @@ class CategorySitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return Category.objects.annotate(last_change=Max("articles__updated_at")).order_by(
-            "order", "id"
-        )
+        # The newest change among what readers see: not drafts or scheduled.
+        visible = Q(articles__status=Article.Status.PUBLISHED, articles__published_at__lte=Now())
+        return Category.objects.annotate(
+            last_change=Max("articles__updated_at", filter=visible)
+        ).order_by("order", "id")
 
     def lastmod(self, item):
         return item.last_change

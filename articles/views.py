@@ -16,7 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from .models import Article, Category
-from .pagecache import CRAWLER_RE, request_version
+from .pagecache import is_reader, request_version
 from .reads import reads
 
 HOME_BLOCK_SIZE = 6
@@ -24,12 +24,9 @@ SEARCH_MAX_LENGTH = 50
 
 
 def counts_as_read(request) -> bool:
-    """Only a GET by a human reader counts: not HEAD, crawlers or staff."""
-    if request.method != "GET":
-        return False
-    if CRAWLER_RE.search(request.headers.get("User-Agent", "")):
-        return False
-    return not request.user.is_staff
+    """Only a GET by a human reader counts: not HEAD, crawlers or staff
+    (the page cache's fast path applies the same rule to cache hits)."""
+    return is_reader(request.META) and not request.user.is_staff
 
 
 class ArticleListMixin:

@@ -84,15 +84,7 @@ def recommended_articles():
             key=lambda a: (a.published_at, a.pk),
             reverse=True,
         )[:RECOMMENDED_SIZE]
-        entries = [
-            {
-                "title": a.title,
-                "url": a.get_absolute_url(),
-                "excerpt": a.excerpt,
-                "thumbnail": a.thumbnail.url if a.thumbnail else "",
-            }
-            for a in recommended
-        ]
+        entries = [{"title": a.title, "url": a.get_absolute_url()} for a in recommended]
         cache.set(key, entries, FRAGMENT_SECONDS)
     return entries
 

@@ -40,8 +40,22 @@ def test_article_sitemap_lists_exactly_published_canonical_urls(client, site):
     root = etree.fromstring(client.get("/sitemap-articles.xml").content)
     locations = root.xpath("//sm:url/sm:loc/text()", namespaces=NS)
     assert sorted(locations) == sorted(f"http://testserver{a.get_absolute_url()}" for a in site)
-    for lastmod in root.xpath("//sm:url/sm:lastmod/text()", namespaces=NS):
+    lastmods = root.xpath("//sm:url/sm:lastmod/text()", namespaces=NS)
+    assert len(lastmods) == len(locations)
+    for lastmod in lastmods:
         assert lastmod.endswith("+08:00"), lastmod  # timezone-aware W3C datetime
+
+
+def test_category_lastmod_ignores_drafts_and_scheduled_articles(client, site):
+    """The draft and the scheduled article in `site` were saved last; a
+    crawler would be told the category changed when nothing it sees did."""
+    newest_visible = max(a.updated_at for a in site)
+    Article.objects.exclude(pk__in=[a.pk for a in site]).update(
+        updated_at=newest_visible + timedelta(days=3)
+    )
+    root = etree.fromstring(client.get("/sitemap-categories.xml").content)
+    (lastmod,) = root.xpath("//sm:url/sm:lastmod/text()", namespaces=NS)
+    assert lastmod == timezone.localtime(newest_visible).isoformat()
 
 
 def test_article_sitemap_splits_into_sections_of_its_limit(client, site, monkeypatch):
@@ -71,6 +85,7 @@ def test_feed_is_valid_rss_with_published_articles(client, site):
     assert not feed.bozo, feed.bozo_exception
     assert feed.version == "rss20"
     assert feed.feed.title == "电商卖家知识库"
+    assert feed.feed.language == "zh-cn"
     links = sorted(entry.link for entry in feed.entries)
     assert links == sorted(f"http://testserver{a.get_absolute_url()}" for a in site)
     assert all(entry.published for entry in feed.entries)

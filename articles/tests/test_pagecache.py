@@ -32,7 +32,7 @@ READER_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1
 app = wsgi_fast_path(WSGIHandler())
 
 
-def call(path, method="GET", query="", cookie="", user_agent=READER_UA):
+def call(path, method="GET", query="", cookie="", user_agent=READER_UA, **extra):
     environ = {
         "REQUEST_METHOD": method,
         "PATH_INFO": path.encode().decode("latin-1"),  # as a WSGI server passes it
@@ -45,6 +45,7 @@ def call(path, method="GET", query="", cookie="", user_agent=READER_UA):
     }
     if cookie:
         environ["HTTP_COOKIE"] = cookie
+    environ.update(extra)
     setup_testing_defaults(environ)
     seen = {}
 
@@ -531,3 +532,16 @@ def test_one_commit_bumps_the_version_once(article, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         article.tags.add("己")  # the next commit bumps again
     assert ContentVersion.objects.get().version == before + 2
+
+
+def test_a_forwarded_scheme_counts_only_from_a_trusted_proxy(article, settings):
+    """Without DJANGO_SECURE_PROXY_SSL, X-Forwarded-Proto is anyone's to send:
+    it must not file the page under another key (nor, with the setting,
+    share http pages with https ones)."""
+    path = article.get_absolute_url()
+    call(path)
+    assert call(path, HTTP_X_FORWARDED_PROTO="https")[1]["X-Page-Cache"] == "hit"
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    _status, headers, body = call(path, HTTP_X_FORWARDED_PROTO="https")
+    assert headers["X-Page-Cache"] == "miss"
+    assert f'<link rel="canonical" href="https://testserver{path}">' in body

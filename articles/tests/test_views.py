@@ -249,7 +249,9 @@ def test_navigation_marks_where_the_reader_is(client, article):
 
 
 def test_lists_show_the_editors_summary_and_the_sidebar_the_body(client):
-    make_article(title="有摘要的文章", summary="编辑写的摘要。", body="<p>正文的开头。</p>", views=9)
+    make_article(
+        title="有摘要的文章", summary="编辑写的摘要。", body="<p>正文的开头。</p>", views=9
+    )
     make_article(title="没有摘要的文章", body="<p>只有正文的开头。</p>")
     home = client.get("/").content.decode()
     items = home[home.index("最新文章") : home.index('class="sidebar"')]
