@@ -16,7 +16,7 @@ from django.utils import timezone
 from PIL import Image
 from taggit.models import Tag
 
-from articles import stats
+from articles import images, stats
 from articles.models import Article, ArticleDailyReads, Category
 from comments.models import Comment
 
@@ -301,9 +301,15 @@ def test_pinned_articles_carry_the_pinned_mark_in_lists(client, category):
 
 
 def test_list_thumbnail_comes_from_the_first_body_image(admin_client, client, category):
-    url = admin_client.post(UPLOAD, {"upload": image_file("b.png", kind="PNG")}).json()["url"]
-    article = make_article(category=category, body=f'<p>正文</p><p><img src="{url}" alt="图"></p>')
+    first = admin_client.post(UPLOAD, {"upload": image_file("b.png", kind="PNG")}).json()["url"]
+    second = admin_client.post(
+        UPLOAD, {"upload": image_file("c.png", kind="PNG", color=(10, 120, 200))}
+    ).json()["url"]
+    assert first != second
+    body = f'<p>正文</p><p><img src="{first}" alt="图"></p><p><img src="{second}" alt="图二"></p>'
+    article = make_article(category=category, body=body)
     assert article.thumbnail.name.startswith("thumbs/")
+    assert article.thumbnail.name == images.thumbnail_name(first.removeprefix(settings.MEDIA_URL))
     html = client.get(category.get_absolute_url()).content.decode()
     assert f'<img src="{article.thumbnail.url}" alt="" width="160" height="100"' in html
 

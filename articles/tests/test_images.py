@@ -146,7 +146,12 @@ def test_a_pixel_bomb_is_refused_before_any_pixel_is_decoded():
 
 def test_a_file_over_the_size_limit_is_refused_without_reading_it(settings):
     settings.ARTICLE_IMAGE_MAX_BYTES = 1024 * 1024
-    big = SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"\x00" * (1024 * 1024 + 10))
+
+    class Unreadable(SimpleUploadedFile):
+        def read(self, *args):
+            raise AssertionError("the upload was read: its size alone should refuse it")
+
+    big = Unreadable("big.jpg", b"\xff\xd8" + b"\x00" * (1024 * 1024 + 10))
     with pytest.raises(images.ImageRejected) as error:
         images.process_image(big)
     assert error.value.messages == ["图片太大:不能超过 1 MB,请压缩后再上传。"]

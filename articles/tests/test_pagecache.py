@@ -2,6 +2,7 @@
 
 import io
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from articles.models import Article, Category
 from articles.pagecache import wsgi_fast_path
-from articles.reads import ReadCounter, _flush_on_exit, reads
+from articles.reads import ReadCounter, reads
 from comments.models import Comment
 
 from .factories import make_article, make_category
@@ -122,13 +123,17 @@ def test_what_is_never_served_from_or_stored_in_the_cache(article, query, cookie
 
 
 def test_staff_always_get_fresh_pages(client, article):
-    call(article.get_absolute_url())
+    """Through the same WSGI fast path as readers, with a real session."""
+    path = article.get_absolute_url()
+    call(path)
+    assert call(path)[1]["X-Page-Cache"] == "hit"
     staff = get_user_model().objects.create_user("editor", password="x", is_staff=True)
     client.force_login(staff)
+    session = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     Article.objects.filter(pk=article.pk).update(title="只改了数据库")
-    response = client.get(article.get_absolute_url())
-    assert "只改了数据库" in response.content.decode()
-    assert "X-Page-Cache" not in response.headers
+    _status, headers, body = call(path, cookie=session)
+    assert "只改了数据库" in body
+    assert "X-Page-Cache" not in headers
 
 
 def test_search_and_comment_endpoints_are_not_cached(article):
@@ -289,11 +294,51 @@ def test_no_read_is_lost_when_the_cache_is_cleared(article):
     assert stored_views(article) == 1
 
 
-def test_reads_are_flushed_at_exit(article):
+EXITING_PROCESS = """
+import sqlite3
+import sys
+import django
+
+django.setup()
+from django.core.management import call_command
+
+call_command("migrate", verbosity=0)
+from articles.models import Article, Category
+from articles.reads import reads
+
+category = Category.objects.create(name="分类", slug="cat")
+article = Article.objects.create(title="t", body="<p>b</p>", category=category, status="published")
+for _ in range(5):
     reads.add(article.pk)
-    _flush_on_exit()
-    article.refresh_from_db()
-    assert article.views == 1
+print("id", article.pk)
+sys.exit(0)  # a normal exit, nothing flushed by hand
+"""
+
+
+def test_reads_are_flushed_when_the_process_exits(tmp_path):
+    database = tmp_path / "exiting.sqlite3"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SETTINGS_MODULE": "forum.settings",
+        "READ_FLUSH_SECONDS": "3600",  # no timer flush before the exit
+    }
+    env.pop("REDIS_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", EXITING_PROCESS],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    article_id = int(result.stdout.split()[-1])
+    with sqlite3.connect(database) as db:
+        (views,) = db.execute(
+            "SELECT views FROM articles_article WHERE id = ?", (article_id,)
+        ).fetchone()
+    assert views == 5
 
 
 FORKED_WORKER = """

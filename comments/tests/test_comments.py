@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from articles.models import Article
 from articles.tests.factories import make_article
@@ -119,6 +120,9 @@ def test_comment_text_and_nickname_are_always_escaped(client, article, payload):
     )
     html = page(client, article)
     comment_html = html[html.index('class="comment-list"') : html.index('class="comment-form"')]
+    # Exactly the text, escaped: nothing of it is markup.
+    assert f'<p class="comment-body">{escape(payload)}</p>' in comment_html
+    assert f'<strong class="comment-name">{escape(payload[:20])}</strong>' in comment_html
     assert "<script" not in comment_html.lower()
     assert "<img" not in comment_html and "<svg" not in comment_html
     assert "<iframe" not in comment_html and "<a href" not in comment_html
@@ -391,7 +395,9 @@ def test_moderation_in_the_admin(client, article):
     listing = client.get("/admin/comments/comment/", {"status__exact": "pending"})
     html = listing.content.decode()
     assert "等待审核的评论" in html and "198.51.100.5" in html
-    assert "等待审核" in client.get("/admin/comments/comment/", {"q": "审核"}).content.decode()
+    Comment.objects.create(article=article, body="别的评论")
+    found = client.get("/admin/comments/comment/", {"q": "审核"}).content.decode()
+    assert "等待审核" in found and "别的评论" not in found
     detail = client.get(f"/admin/comments/comment/{pending.pk}/change/").content.decode()
     assert "SpamBot/1.0" in detail
     client.post(
@@ -416,7 +422,8 @@ def test_comments_are_not_added_in_the_admin(client, article):
     assert "/admin/comments/comment/add/" not in client.get("/admin/").content.decode()
 
 
-def test_staff_who_may_only_view_comments_cannot_moderate(client, article):
+@pytest.mark.parametrize("action", ["approve", "reject", "mark_spam"])
+def test_staff_who_may_only_view_comments_cannot_moderate(client, article, action):
     from django.contrib.auth.models import Permission
 
     viewer = get_user_model().objects.create_user("viewer", password="x", is_staff=True)
@@ -424,8 +431,8 @@ def test_staff_who_may_only_view_comments_cannot_moderate(client, article):
     client.force_login(viewer)
     pending = Comment.objects.create(article=article, body="等待审核的评论")
     listing = client.get("/admin/comments/comment/").content.decode()
-    assert "等待审核的评论" in listing and 'value="approve"' not in listing
-    client.post("/admin/comments/comment/", {"action": "approve", "_selected_action": [pending.pk]})
+    assert "等待审核的评论" in listing and f'value="{action}"' not in listing
+    client.post("/admin/comments/comment/", {"action": action, "_selected_action": [pending.pk]})
     pending.refresh_from_db()
     assert pending.status == Comment.Status.PENDING
 
