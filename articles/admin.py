@@ -314,7 +314,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["category"]
     list_per_page = 50
     show_full_result_count = False
-    search_fields = ["title", "body"]
+    search_fields = ["title", "body_text"]
     search_help_text = "按标题和正文搜索"
     ordering = ["-published_at", "-id"]
     actions = ["publish", "unpublish", "move_to_category", "add_tag", "pin", "unpin"]

@@ -39,15 +39,24 @@ IMG_SRC_RE = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]+)\"", re.I)
 BLOCK_END_RE = re.compile(r"</(?:p|h[1-6]|li|div|blockquote|td|th|figcaption)>|<br\s*/?>", re.I)
 
 
-def excerpt(text: str, length: int = 80) -> str:
-    """Plain text of `text` (HTML allowed), cut to `length` characters with '...'."""
+def plain_text(text: str) -> str:
+    """The text a reader sees in `text` (HTML allowed), on one line."""
     spaced = BLOCK_END_RE.sub(" ", text or "")
     # nh3 with no allowed tags keeps only the text (and drops <script> and
     # <style> contents); about twice as fast as Django's strip_tags.
-    plain = re.sub(r"\s+", " ", html.unescape(nh3.clean(spaced, tags=set()))).strip()
+    return re.sub(r"\s+", " ", html.unescape(nh3.clean(spaced, tags=set()))).strip()
+
+
+def cut(plain: str, length: int = 80) -> str:
+    """`plain` cut to `length` characters, ended with '...' when cut."""
     if len(plain) <= length:
         return plain
     return plain[:length].rstrip() + "..."
+
+
+def excerpt(text: str, length: int = 80) -> str:
+    """Plain text of `text` (HTML allowed), cut to `length` characters with '...'."""
+    return cut(plain_text(text), length)
 
 
 class Category(models.Model):
@@ -80,7 +89,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_list(self):
-        return self.select_related("category")
+        """What a list of articles shows; not the bodies (excerpts come
+        from body_text)."""
+        return self.select_related("category").defer("body")
 
     def newest(self):
         return self.order_by("-published_at", "-id")
@@ -105,7 +116,7 @@ class ArticleQuerySet(models.QuerySet):
         words = query.split()
         condition = Q()
         for word in words:
-            condition &= Q(title__icontains=word) | Q(body__icontains=word)
+            condition &= Q(title__icontains=word) | Q(body_text__icontains=word)
         return self.filter(condition)
 
     def related_to(self, article, limit=10):
@@ -138,6 +149,9 @@ class Article(models.Model):
     tags = TaggableManager("标签", blank=True, help_text="多个标签用逗号分隔。")
     summary = models.TextField("摘要", blank=True, help_text="留空时从正文自动截取。")
     body = models.TextField("正文", help_text="保存时会过滤掉脚本等不安全的内容。")
+    # What readers read of the body, without markup: searched (a search for
+    # "class" must not find every article) and cut for excerpts.
+    body_text = models.TextField("正文纯文本", blank=True, editable=False)
     cover = models.ImageField(
         "封面图",
         upload_to="covers/%Y/%m/",
@@ -221,12 +235,13 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
+        self.body_text = plain_text(self.body)
         self.fill_seo()
         self.thumbnail = self.find_thumbnail()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {
-                *update_fields, "seo_title", "seo_description", "thumbnail"
+                *update_fields, "body_text", "seo_title", "seo_description", "thumbnail"
             }  # fmt: skip
         super().save(*args, **kwargs)
 
@@ -291,7 +306,7 @@ class Article(models.Model):
     @cached_property
     def excerpt(self):
         """The body's beginning (the 热门内容 sidebar, as FORMAT.md asks)."""
-        return excerpt(self.body)
+        return cut(self.body_text)
 
     @cached_property
     def teaser(self):
@@ -302,7 +317,9 @@ class Article(models.Model):
     @cached_property
     def description(self):
         """Meta description: the SEO description, else the summary, else an excerpt."""
-        return self.seo_description or excerpt(self.summary or self.body, 120)
+        if self.seo_description:
+            return self.seo_description
+        return excerpt(self.summary, 120) if self.summary.strip() else cut(self.body_text, 120)
 
     def previous_and_next(self):
         """The published neighbours in the same category (older, newer)."""

@@ -311,6 +311,16 @@ def test_search_finds_title_and_body_words(client):
     assert "没有找到相关文章" in text_of(client.get("/search/", {"q": "不存在的词"}))
 
 
+def test_search_reads_the_text_not_the_markup(client):
+    make_article(
+        title="直通车入门", body='<p class="tip">直通车出价技巧</p><p><strong>重点</strong></p>'
+    )
+    make_article(title="别的文章", body="<p>写的是主图。</p>")
+    assert "直通车入门" in main_text(client.get("/search/?q=出价技巧"))
+    for markup in ("class", "tip", "strong", "p"):
+        assert "直通车入门" not in main_text(client.get(f"/search/?q={markup}")), markup
+
+
 def test_search_escapes_the_query(client):
     html = client.get("/search/", {"q": "<script>alert(1)</script>"}).content.decode()
     assert "<script>alert(1)</script>" not in html
