@@ -5,7 +5,8 @@ Two halves share one key scheme:
 - `PageCacheMiddleware` (Django, first in MIDDLEWARE) stores a response when
   the request came from an anonymous reader (no session cookie), asked for a
   page we cache (home, category, tag, article, site maps, feed) with no query
-  string other than `page`, and got a 200 that sets no cookie.
+  parameters but the page number and tracking tags (which share the page's
+  entry), and got a 200 that sets no cookie.
 - `wsgi_fast_path` (wrapped around Django's WSGI app in forum/wsgi.py) answers
   such requests straight from the cache, before Django builds a request:
   one cache read, plus the read counter for article pages. With Redis, each
@@ -25,6 +26,7 @@ import re
 import threading
 import time
 from datetime import timedelta
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -47,7 +49,15 @@ CACHED_VIEWS = frozenset(
 )
 # `?comment=posted` / `pending` (where a reader lands after posting) is not
 # cached: it must show the reader's comment at once, from whichever process.
-QUERY_RE = re.compile(r"\A(?:page=[1-9][0-9]{0,5})?\Z")
+# Query parameters a cached page depends on: the list page, the page of a
+# sitemap section.
+PAGE_PARAMS = frozenset({"page", "p"})
+PAGE_NUMBER_RE = re.compile(r"\A[1-9][0-9]{0,5}\Z")
+# Added by chat apps (WeChat's ?from=singlemessage&isappinstalled=0) and
+# campaign links; the page is the same without them, so they share its entry.
+TRACKING_PARAMS = frozenset(
+    {"from", "isappinstalled", "scene", "clicktime", "enterid", "spm", "fbclid", "gclid"}
+)
 ARTICLE_PATH_RE = re.compile(r"\A/[^/]+/([0-9]+)\.html\Z")
 # User agents whose page views are not reads (the views and the fast path).
 CRAWLER_RE = re.compile(r"bot|spider|crawl|slurp|curl|wget|python-requests|httpclient", re.I)
@@ -207,8 +217,24 @@ def _key(environ, path=None) -> str:
         scheme,
         environ.get("HTTP_HOST", ""),
         environ.get("PATH_INFO", "") if path is None else path,
-        environ.get("QUERY_STRING", ""),
+        _page_query(environ),
     )
+
+
+def _page_query(environ):
+    """The part of the query string a cached page depends on ("", "page=2"),
+    or None when it has a parameter the page cache does not know: such a
+    request goes to Django, uncached (?comment=posted, ?q=...)."""
+    query = environ.get("QUERY_STRING", "")
+    if not query:
+        return ""
+    kept = {}
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        if name in PAGE_PARAMS and PAGE_NUMBER_RE.match(value) and name not in kept:
+            kept[name] = value
+        elif name not in TRACKING_PARAMS and not name.startswith("utm_"):
+            return None
+    return "&".join(f"{name}={kept[name]}" for name in sorted(kept))
 
 
 def _eligible(environ) -> bool:
@@ -216,7 +242,7 @@ def _eligible(environ) -> bool:
         return False
     if settings.SESSION_COOKIE_NAME + "=" in environ.get("HTTP_COOKIE", ""):
         return False
-    return QUERY_RE.match(environ.get("QUERY_STRING", "")) is not None
+    return _page_query(environ) is not None
 
 
 def is_reader(environ) -> bool:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
 from django.urls import reverse
@@ -52,8 +52,11 @@ def pagination_links(request, page):
         return {}
 
     def address(number):
-        params = request.GET.copy()
-        params.pop("page", None)
+        # Only what chooses the list (a search's q): a tracking tag such as
+        # ?from=singlemessage must not spread to every cached page's links.
+        params = QueryDict(mutable=True)
+        if request.GET.get("q"):
+            params["q"] = request.GET["q"]
         if number > 1:
             params["page"] = number
         query = params.urlencode()

@@ -108,8 +108,10 @@ def test_cache_hits_count_reads_like_the_view_does(article):
 @pytest.mark.parametrize(
     ("query", "cookie", "method"),
     [
-        ("utm_source=wechat", "", "GET"),
+        ("x=1", "", "GET"),
         ("page=2&x=1", "", "GET"),
+        ("comment=posted", "", "GET"),
+        ("page=0", "", "GET"),
         ("", f"{settings.SESSION_COOKIE_NAME}=abc", "GET"),
         ("", "", "POST"),
     ],
@@ -590,3 +592,23 @@ def test_a_forwarded_scheme_counts_only_from_a_trusted_proxy(article, settings):
     _status, headers, body = call(path, HTTP_X_FORWARDED_PROTO="https")
     assert headers["X-Page-Cache"] == "miss"
     assert f'<link rel="canonical" href="https://testserver{path}">' in body
+
+
+def test_tracking_tags_share_the_page_s_entry(article):
+    """Links shared in WeChat come back as ?from=singlemessage&isappinstalled=0,
+    campaign links with utm_*: the same page, served from the same entry."""
+    path = article.get_absolute_url()
+    assert call(path)[1]["X-Page-Cache"] == "miss"
+    for query in ("from=singlemessage&isappinstalled=0", "utm_source=wechat&utm_medium=share"):
+        assert call(path, query=query)[1]["X-Page-Cache"] == "hit", query
+    assert stored_views(article) == 3  # each one a read all the same
+
+
+def test_a_tracking_tag_does_not_spread_into_cached_links(article):
+    for n in range(25):
+        make_article(category=article.category, title=f"列表文章{n}")
+    _status, headers, body = call("/tbyy/", query="page=2&from=timeline")
+    assert headers["X-Page-Cache"] == "miss"
+    assert '<link rel="prev" href="http://testserver/tbyy/">' in body
+    assert "from=timeline" not in body
+    assert call("/tbyy/", query="page=2")[1]["X-Page-Cache"] == "hit"

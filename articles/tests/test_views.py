@@ -281,6 +281,16 @@ def test_category_list_paginates_by_twenty(client):
     assert '<h1 class="box-title">拼多多</h1>' in first.content.decode()
     assert "第 1 / 2 页" in text_of(first)
     assert '<link rel="canonical" href="http://testserver/pdd/?page=2">' in second.content.decode()
+    assert '<link rel="next" href="http://testserver/pdd/?page=2">' in first.content.decode()
+    assert '<link rel="prev" href="http://testserver/pdd/">' in second.content.decode()
+
+
+def test_search_pages_link_to_each_other_with_the_query(client):
+    for n in range(25):
+        make_article(title=f"直通车第{n}篇")
+    html = client.get("/search/", {"q": "直通车", "page": 2}).content.decode()
+    assert '<link rel="prev" href="http://testserver/search/?q=%E7%9B%B4%E9%80%9A%E8%BD%A6">' in html
+    assert "第 2 / 2 页" in text_of(client.get("/search/", {"q": "直通车", "page": 2}))
 
 
 def test_tag_page_lists_tagged_articles(client):
