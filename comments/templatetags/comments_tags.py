@@ -46,7 +46,7 @@ def comment_section(context, article):
             blank_form_html = render_to_string(
                 "comments/form.html", {"article": article, "form": CommentForm()}
             )
-            cache.set(key, blank_form_html, 600)
+            cache.set(key, blank_form_html, COMMENTS_SECONDS)
     return {
         "blank_form_html": blank_form_html,
         "article": article,
