@@ -465,14 +465,14 @@ def test_a_request_keys_everything_on_the_version_it_started_with(client):
     reader = make_article(category=make_category(), tags=["甲"], title="正在读的文章")
     make_article(category=make_category(), tags=["乙"], title="只有乙标签的文章")
     url = reader.get_absolute_url()
-    assert "只有乙标签的文章" not in related_section(client.get(url + "?from=a"))
+    assert "只有乙标签的文章" not in related_section(client.get(url + "?view=a"))
     before = version.current()
     reader.tags.add("乙")  # its version bump waits for a commit that never comes here
     answers = iter([before])  # the request starts at the old version, then hears of the new
     with mock.patch.object(version, "current", lambda: next(answers, before + 1)):
-        client.get(url + "?from=b")
+        client.get(url + "?view=b")
     with mock.patch.object(version, "current", lambda: before + 1):
-        assert "只有乙标签的文章" in related_section(client.get(url + "?from=c"))
+        assert "只有乙标签的文章" in related_section(client.get(url + "?view=c"))
 
 
 def related_section(response):

@@ -87,7 +87,7 @@ def test_article_rerender_reads_only_the_read_count(client, many):
     client.get(article.get_absolute_url())
     version.current()
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(article.get_absolute_url() + "?from=wechat").status_code == 200
+        assert client.get(article.get_absolute_url() + "?view=again").status_code == 200
     assert len(queries) == 1
     assert '"views"' in queries[0]["sql"].replace("`", '"')
 
@@ -97,7 +97,7 @@ def test_rerender_shows_the_current_read_count(client, many):
     a re-rendered page shows the new count all the same."""
     article = many[30]
     crawler = {"HTTP_USER_AGENT": "Googlebot/2.1"}  # not a read: the count stays put
-    client.get(article.get_absolute_url() + "?from=a", **crawler)
+    client.get(article.get_absolute_url() + "?view=a", **crawler)
     Article.objects.filter(pk=article.pk).update(views=98765)
-    html = client.get(article.get_absolute_url() + "?from=b", **crawler).content.decode()
+    html = client.get(article.get_absolute_url() + "?view=b", **crawler).content.decode()
     assert "阅读量:98765" in html

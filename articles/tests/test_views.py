@@ -289,7 +289,9 @@ def test_search_pages_link_to_each_other_with_the_query(client):
     for n in range(25):
         make_article(title=f"直通车第{n}篇")
     html = client.get("/search/", {"q": "直通车", "page": 2}).content.decode()
-    assert '<link rel="prev" href="http://testserver/search/?q=%E7%9B%B4%E9%80%9A%E8%BD%A6">' in html
+    assert (
+        '<link rel="prev" href="http://testserver/search/?q=%E7%9B%B4%E9%80%9A%E8%BD%A6">' in html
+    )
     assert "第 2 / 2 页" in text_of(client.get("/search/", {"q": "直通车", "page": 2}))
 
 
