@@ -46,6 +46,7 @@ def prepare(tmp):
     for command in (
         ["migrate", "--noinput"],
         ["import_articles", "articles/demo/articles.jsonl", "--skip-existing"],
+        ["collectstatic", "--noinput", "--verbosity", "0"],  # as make run does
     ):
         subprocess.run(
             [sys.executable, "manage.py", *command],
