@@ -1,8 +1,12 @@
 import pytest
 from django.core.cache import caches
 
-from articles.pagecache import version
 from articles.reads import reads
+from articles.version import version
+
+# Fixtures and helpers shared by the page cache, content version and read
+# counter tests: `article`, `call()` through the WSGI fast path.
+pytest_plugins = ["pagecache.tests.client"]
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,7 @@ from comments.models import Comment
 
 from . import images
 from .models import Article, Category
-from .pagecache import content_changed
+from .version import content_changed
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME

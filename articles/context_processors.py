@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .pagecache import request_version
+from .version import request_version
 
 
 def site(request):

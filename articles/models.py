@@ -350,7 +350,7 @@ class Article(models.Model):
 class ContentVersion(models.Model):
     """One row: a number that goes up whenever anything a page shows changes,
     and the next time a scheduled article goes live. Cached pages carry the
-    version they were rendered with (see articles/pagecache.py)."""
+    version they were rendered with (see articles/version.py)."""
 
     version = models.PositiveBigIntegerField("版本", default=1)
     next_publish_at = models.DateTimeField("下次定时发布", null=True, blank=True)

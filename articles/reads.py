@@ -10,12 +10,16 @@ processes never lose each other's counts. A failed flush puts its counts back.
 
 The number a page shows is the stored count plus this process's unflushed
 reads, so it is at most one flush interval behind.
+
+What counts as a read is decided here too (`is_reader`), for both paths
+that count: the article view and the page cache's WSGI fast path.
 """
 
 import atexit
 import logging
 import multiprocessing.util
 import os
+import re
 import threading
 import time
 from collections import Counter, defaultdict
@@ -25,6 +29,18 @@ from django.db import connection, transaction
 from django.db.models import F
 
 logger = logging.getLogger(__name__)
+
+# User agents whose page views are not reads: search engines and scripts.
+CRAWLER_RE = re.compile(r"bot|spider|crawl|slurp|curl|wget|python-requests|httpclient", re.I)
+
+
+def is_reader(environ) -> bool:
+    """Whether a request (its WSGI environ or Django's request.META) is a
+    reader's page view: a GET (not HEAD) from something other than a crawler.
+    Logged-in staff are left out by the article view, which knows the user."""
+    return environ.get("REQUEST_METHOD") == "GET" and not CRAWLER_RE.search(
+        environ.get("HTTP_USER_AGENT", "")
+    )
 
 
 class ReadCounter:

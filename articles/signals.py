@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
 from .models import Article, Category, ContentVersion
-from .pagecache import bump_now, content_changed
+from .version import bump, content_changed
 
 
 @receiver(post_save, sender=Article)
@@ -35,4 +35,4 @@ def _migrated(sender, using, **kwargs):
     if sender.name != "articles":  # once per run, not once per app
         return
     if ContentVersion._meta.db_table in connections[using].introspection.table_names():
-        bump_now(using)
+        bump(using)

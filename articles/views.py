@@ -16,8 +16,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from .models import Article, Category
-from .pagecache import is_reader, request_version
-from .reads import reads
+from .reads import is_reader, reads
+from .version import request_version
 
 HOME_BLOCK_SIZE = 6
 SEARCH_MAX_LENGTH = 50

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from articles.pagecache import article_comments_changed
+from articles.version import article_comments_changed
 
 from .models import BannedWord, Comment
 from .services import forget_banned_words

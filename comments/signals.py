@@ -1,7 +1,7 @@
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from articles.pagecache import article_comments_changed
+from articles.version import article_comments_changed
 
 from .models import Comment
 

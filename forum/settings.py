@@ -56,10 +56,11 @@ INSTALLED_APPS = [
     "django_ckeditor_5",  # the editors' rich-text editor (see the block at the end)
     "articles",
     "comments",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
-    "articles.pagecache.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -141,7 +142,7 @@ if REDIS_URL:
         },
         # Each process also keeps the pages it serves for a few seconds, in
         # front of Redis: a page-cache hit then needs no round trip
-        # (PAGE_CACHE_LOCAL_SECONDS, articles/pagecache.py).
+        # (PAGE_CACHE_LOCAL_SECONDS, pagecache/wsgi.py).
         "local-pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "local-pages",
@@ -229,7 +230,7 @@ CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 READ_FLUSH_SECONDS = float(os.environ.get("READ_FLUSH_SECONDS", "10"))
 
 # Whole pages for anonymous readers are cached this long (seconds); any
-# content change makes them stale at once (articles/pagecache.py).
+# content change makes them stale at once (pagecache/, articles/version.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "30"))
 # How often each process re-reads the content version (seconds).
 PAGE_CACHE_VERSION_SECONDS = float(os.environ.get("PAGE_CACHE_VERSION_SECONDS", "1"))

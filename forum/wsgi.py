@@ -8,7 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forum.settings")
 
 django_application = get_wsgi_application()
 
-# Anonymous readers' pages straight from the cache (articles/pagecache.py).
-from articles.pagecache import wsgi_fast_path  # noqa: E402
+# Anonymous readers' pages straight from the cache (pagecache/wsgi.py).
+from pagecache.wsgi import wsgi_fast_path  # noqa: E402
 
 application = wsgi_fast_path(django_application)

@@ -3,7 +3,7 @@ from django.core.cache import cache
 from django.db.models import Q
 
 from ..models import Article, Category
-from ..pagecache import version
+from ..version import version
 
 register = template.Library()
 

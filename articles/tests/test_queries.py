@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from articles.pagecache import version
+from articles.version import version
 
 from .factories import image_file, make_article, make_category
 

@@ -2,7 +2,7 @@ from django import template
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
-from articles.pagecache import request_version, version
+from articles.version import request_version, version
 
 from ..forms import CommentForm
 

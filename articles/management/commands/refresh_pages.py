@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.pagecache import bump_now
+from articles.version import bump
 
 
 class Command(BaseCommand):
@@ -11,5 +11,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        bump_now()
+        bump()
         self.stdout.write("已刷新:所有页面将在 1 秒内按最新内容重新生成。")

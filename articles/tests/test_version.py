@@ -1,0 +1,219 @@
+"""The content version: every change a page shows makes it fresh."""
+
+import io
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from articles.models import Article, Category
+from articles.tests.factories import make_article, make_category
+from comments.models import Comment
+from pagecache.tests.client import call
+
+pytestmark = pytest.mark.django_db
+
+
+def changes(django_capture_on_commit_callbacks, action):
+    with django_capture_on_commit_callbacks(execute=True):
+        action()
+
+
+CONTENT_CHANGES = [
+    "edit article",
+    "new article",
+    "delete article",
+    "rename category",
+    "retag article",
+    "rename tag",
+]
+
+
+COMMENT_CHANGES = ["approve comment", "delete visible comment"]
+
+
+@pytest.mark.parametrize("change", CONTENT_CHANGES + COMMENT_CHANGES)
+def test_every_kind_of_change_makes_the_affected_pages_fresh(
+    article, change, django_capture_on_commit_callbacks
+):
+    article.tags.set(["选品"])
+    neighbour = make_article(category=article.category, title="隔壁文章")
+    doomed = make_article(category=article.category, title="将被删除")
+    visible = Comment.objects.create(article=article, body="可见评论", status="approved")
+    pending = Comment.objects.create(article=article, body="待审核", status="pending")
+    lists = ["/", "/tbyy/", "/tags/选品/", "/sitemap/"]
+    paths = [article.get_absolute_url(), neighbour.get_absolute_url(), *lists]
+    for path in paths:
+        call(path)
+        assert call(path)[1]["X-Page-Cache"] == "hit"
+    from taggit.models import Tag
+
+    def rename_category():
+        category = Category.objects.get(pk=article.category_id)
+        category.name = "改名分类"
+        category.save()
+
+    def rename_tag():
+        tag = Tag.objects.get(name="选品")
+        tag.name = "选品改名"
+        tag.save()
+
+    actions = {
+        "edit article": lambda: (setattr(article, "title", "新标题"), article.save()),
+        "new article": lambda: make_article(category=article.category, title="新来的文章"),
+        "delete article": lambda: doomed.delete(),
+        "rename category": rename_category,
+        "retag article": lambda: article.tags.add("新标签"),
+        "rename tag": rename_tag,
+        "approve comment": lambda: (setattr(pending, "status", "approved"), pending.save()),
+        "delete visible comment": lambda: visible.delete(),
+    }
+    # What the article page (rendered again, partly from cached fragments
+    # and cached article data) must show, and must no longer show.
+    shows = {
+        "edit article": ("新标题", None),
+        "new article": ("新来的文章", None),  # 相关文章 (same category), checked below
+        "delete article": (None, "将被删除"),  # 相关文章
+        "rename category": ("改名分类", "淘宝运营"),  # breadcrumb, navigation, JSON-LD
+        "retag article": ("新标签", None),
+        "rename tag": ("选品改名", ">选品</a>"),
+        "approve comment": ("待审核", None),
+        "delete visible comment": (None, "可见评论"),
+    }
+    changes(django_capture_on_commit_callbacks, actions[change])
+    stale = paths if change in CONTENT_CHANGES else [article.get_absolute_url()]
+    for path in paths:
+        expected = "miss" if path in stale else "hit"
+        assert call(path)[1]["X-Page-Cache"] == expected, path
+    present, absent = shows[change]
+    page = call(article.get_absolute_url())[2]
+    if present:
+        assert present in page
+    if absent:
+        assert absent not in page
+    if change == "new article":  # not only in 热门内容: in 相关文章 too
+        assert "新来的文章" in page.split('class="box related"')[1].split("</section>")[0]
+
+
+def test_a_pending_comment_does_not_empty_the_cache(article, django_capture_on_commit_callbacks):
+    call(article.get_absolute_url())
+    changes(
+        django_capture_on_commit_callbacks,
+        lambda: Comment.objects.create(article=article, body="待审核的评论", status="pending"),
+    )
+    assert call(article.get_absolute_url())[1]["X-Page-Cache"] == "hit"
+
+
+def test_a_scheduled_article_appears_when_its_time_comes(
+    article, django_capture_on_commit_callbacks
+):
+    soon = timezone.now() + timedelta(seconds=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduled = make_article(category=article.category, title="定时文章", published_at=soon)
+    assert "定时文章" not in call("/")[2]
+    assert call("/")[1]["X-Page-Cache"] == "hit"
+    with (
+        mock.patch("articles.version.time.time", return_value=soon.timestamp() + 1),
+        mock.patch("django.utils.timezone.now", return_value=soon + timedelta(seconds=1)),
+    ):
+        _status, headers, body = call("/")
+    assert headers["X-Page-Cache"] == "miss" and "定时文章" in body
+    assert scheduled.title in body
+
+
+def test_bulk_moderation_in_the_admin_makes_pages_fresh(
+    client, article, django_capture_on_commit_callbacks
+):
+    pending = Comment.objects.create(article=article, body="批量通过的评论", status="pending")
+    call(article.get_absolute_url())
+    assert call(article.get_absolute_url())[1]["X-Page-Cache"] == "hit"
+    client.force_login(get_user_model().objects.create_superuser("boss", "b@example.com", "x"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/comments/comment/", {"action": "approve", "_selected_action": [pending.pk]}
+        )
+    _status, headers, body = call(article.get_absolute_url())
+    assert headers["X-Page-Cache"] == "miss" and "批量通过的评论" in body
+
+
+def test_a_deploy_makes_every_cached_page_stale(article):
+    """migrate (run by every deploy) may bring new templates or models; what
+    a shared cache holds from the old code must not be served after it."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    call(article.get_absolute_url())
+    assert call(article.get_absolute_url())[1]["X-Page-Cache"] == "hit"
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert call(article.get_absolute_url())[1]["X-Page-Cache"] == "miss"
+
+
+def test_a_request_keys_everything_on_the_version_it_started_with(client):
+    """A process can hear of a new content version in the middle of a
+    request. What the request read from the cache under the old version
+    must not be stored under the new one: 相关文章 computed from the old
+    tags would then outlive the change."""
+    from articles.version import version
+
+    reader = make_article(category=make_category(), tags=["甲"], title="正在读的文章")
+    make_article(category=make_category(), tags=["乙"], title="只有乙标签的文章")
+    url = reader.get_absolute_url()
+    assert "只有乙标签的文章" not in related_section(client.get(url + "?view=a"))
+    before = version.current()
+    reader.tags.add("乙")  # its version bump waits for a commit that never comes here
+    answers = iter([before])  # the request starts at the old version, then hears of the new
+    with mock.patch.object(version, "current", lambda: next(answers, before + 1)):
+        client.get(url + "?view=b")
+    with mock.patch.object(version, "current", lambda: before + 1):
+        assert "只有乙标签的文章" in related_section(client.get(url + "?view=c"))
+
+
+def related_section(response):
+    return response.content.decode().split('class="box related"')[1].split("</section>")[0]
+
+
+def test_refresh_pages_makes_every_cached_page_stale(article):
+    """For data changed outside the site (SQL, a shell update()), which
+    sends no signal."""
+    from django.core.management import call_command
+
+    call(article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(title="在外面改的标题")
+    assert "在外面改的标题" not in call(article.get_absolute_url())[2]
+    out = io.StringIO()
+    call_command("refresh_pages", stdout=out)
+    assert "已刷新" in out.getvalue()
+    _status, headers, body = call(article.get_absolute_url())
+    assert headers["X-Page-Cache"] == "miss" and "在外面改的标题" in body
+
+
+def test_one_commit_bumps_the_version_once(article, django_capture_on_commit_callbacks):
+    """Saving an article and its tags sends a dozen signals; the content
+    version (3 queries and a write each) goes up once per commit."""
+    from articles.models import ContentVersion
+
+    before = ContentVersion.objects.get().version
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        article.title = "改过的标题"
+        article.save()
+        article.tags.set(["甲", "乙", "丙", "丁", "戊"])
+        article.tags.remove("甲")
+    assert len(callbacks) > 5
+    assert ContentVersion.objects.get().version == before + 1
+    with django_capture_on_commit_callbacks(execute=True):
+        article.tags.add("己")  # the next commit bumps again
+    assert ContentVersion.objects.get().version == before + 2
+
+
+def test_refresh_pages_finds_an_article_rescheduled_outside_the_site(article):
+    """Every bump computes the next publish time afresh: an article
+    rescheduled with SQL goes live on time once refresh_pages has run."""
+    from django.core.management import call_command
+
+    from articles.models import ContentVersion
+
+    later = timezone.now() + timedelta(hours=2)
+    Article.objects.filter(pk=article.pk).update(published_at=later)
+    call_command("refresh_pages", stdout=io.StringIO())
+    assert ContentVersion.objects.get().next_publish_at == later

@@ -1,0 +1,142 @@
+"""The content version: one number that goes up whenever anything a page
+shows changes.
+
+Every cached page (pagecache/), cached article, fragment and comment list is
+keyed on the version it was built with, so bumping it makes all of them
+stale at once, in every process, whatever cache backend they share. The
+version lives in the database (`ContentVersion`, one row); each process
+re-reads it every PAGE_CACHE_VERSION_SECONDS. The row also holds the next
+time a scheduled article goes live; passing that time bumps the version too.
+
+Visible comments change one article page only: instead of a bump, they
+stamp the article (`comments_changed_at`), and each process reads the stamps
+incrementally with the version.
+
+The one way to bump is `bump()`; `content_changed()` calls it when the
+surrounding transaction commits.
+"""
+
+import threading
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Min
+from django.utils import timezone
+
+from .models import Article, ContentVersion
+
+# Longer than a writer can wait for the SQLite write lock (20 s).
+STAMP_OVERLAP = timedelta(seconds=60)
+
+
+def bump(using="default"):
+    """A new content version, with the next publish time computed afresh.
+    Returns the row's (version, next_publish_at). Every process drops what
+    it cached within PAGE_CACHE_VERSION_SECONDS; this one at once."""
+    next_at = Article.objects.using(using).scheduled().aggregate(next=Min("published_at"))["next"]
+    rows = ContentVersion.objects.using(using).filter(pk=1)
+    if not rows.update(version=F("version") + 1, next_publish_at=next_at):
+        ContentVersion.objects.using(using).get_or_create(
+            pk=1, defaults={"next_publish_at": next_at}
+        )
+    version.forget()
+    return rows.values_list("version", "next_publish_at").get()
+
+
+class _Version:
+    """This process's view of the content version and the comment stamps."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._value = None
+        self._next_publish = None  # a POSIX timestamp, or None
+        self._checked = 0.0
+        self._stamps = {}
+        self._stamps_since = None
+
+    def current(self) -> int:
+        now = time.monotonic()
+        every = settings.PAGE_CACHE_VERSION_SECONDS
+        if self._value is None or now - self._checked >= every:
+            with self._lock:
+                if self._value is None or now - self._checked >= every:
+                    self._load()
+                    self._checked = now
+        if self._next_publish is not None and time.time() >= self._next_publish:
+            # A scheduled article has gone live: every list may show it now.
+            with self._lock:
+                if self._next_publish is not None and time.time() >= self._next_publish:
+                    self._remember(bump())
+        return self._value
+
+    def _load(self):
+        row = ContentVersion.objects.filter(pk=1).values_list("version", "next_publish_at").first()
+        self._remember(row or bump())
+        changed = Article.objects.filter(comments_changed_at__isnull=False)
+        if self._stamps_since is not None:
+            # A stamp is the writer's clock before its UPDATE waited for the
+            # write lock: it can commit after a later stamp was read.
+            changed = changed.filter(comments_changed_at__gte=self._stamps_since - STAMP_OVERLAP)
+        for pk, moment in changed.values_list("pk", "comments_changed_at"):
+            self._stamps[pk] = moment.timestamp()
+            if self._stamps_since is None or moment > self._stamps_since:
+                self._stamps_since = moment
+
+    def article_stamp(self, article_id) -> float:
+        """When the visible comments of an article last changed (0: never)."""
+        self.current()
+        return self._stamps.get(article_id, 0.0)
+
+    def _remember(self, row):
+        value, next_publish_at = row
+        self._value = value
+        self._next_publish = next_publish_at.timestamp() if next_publish_at else None
+
+    def forget(self):
+        """Read the version again on the next call (after a bump)."""
+        self._value = None
+
+
+version = _Version()
+
+
+def request_version(request) -> int:
+    """The content version a request works with, read once, when it starts.
+    Whatever the request caches is keyed on it; data read from the cache
+    under an older version is then never stored under a newer one."""
+    try:
+        return request.content_version
+    except AttributeError:
+        request.content_version = version.current()
+        return request.content_version
+
+
+def content_changed():
+    """Call after any change that a cached page may show. Takes effect when
+    the surrounding transaction commits, once per commit: saving an article
+    with its tags in the admin sends a dozen signals, and one bump is enough.
+    """
+    db = transaction.get_connection()
+    seen = getattr(db, "content_commits", 0)
+
+    def bump_once():
+        # The first of this commit's callbacks bumps; the others see that.
+        # (A rolled-back transaction runs none, so the count stays put.)
+        if getattr(db, "content_commits", 0) == seen:
+            db.content_commits = seen + 1
+            bump()
+
+    transaction.on_commit(bump_once)
+
+
+def article_comments_changed(article_ids):
+    """Call after the visible comments of these articles change: only their
+    pages go stale, in every process within a second."""
+
+    def stamp():
+        Article.objects.filter(pk__in=list(article_ids)).update(comments_changed_at=timezone.now())
+        version.forget()
+
+    transaction.on_commit(stamp)

@@ -1,0 +1,115 @@
+"""Which requests the page cache answers, and under which key."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from articles.models import Article
+from articles.tests.factories import make_article
+from comments.models import Comment
+from pagecache.tests.client import call, stored_views
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("query", "cookie", "method"),
+    [
+        ("x=1", "", "GET"),
+        ("page=2&x=1", "", "GET"),
+        ("comment=posted", "", "GET"),
+        ("page=0", "", "GET"),
+        ("", f"{settings.SESSION_COOKIE_NAME}=abc", "GET"),
+        ("", "", "POST"),
+    ],
+)
+def test_what_is_never_served_from_or_stored_in_the_cache(article, query, cookie, method):
+    for _ in range(2):
+        _status, headers, _ = call(
+            article.get_absolute_url(), method=method, query=query, cookie=cookie
+        )
+        assert "X-Page-Cache" not in headers
+
+
+def test_search_and_comment_endpoints_are_not_cached(article):
+    call("/search/", query="q=缓存")
+    assert "X-Page-Cache" not in call("/search/", query="q=缓存")[1]
+    call("/comments/captcha/")
+    assert "X-Page-Cache" not in call("/comments/captcha/")[1]
+
+
+def test_the_local_cache_holds_thousands_of_pages():
+    """Django's local-memory cache keeps 300 entries by default: a few dozen
+    articles' pages and fragments. Ours keeps thousands."""
+    for n in range(3000):
+        cache.set(f"test:many:{n}", n)
+    assert all(cache.get(f"test:many:{n}") == n for n in range(3000))
+
+
+def test_cache_keys_change_with_the_code(tmp_path, monkeypatch):
+    """Cache keys carry a hash of the code, templates and static files, so
+    after a deploy nothing the old code cached (HTML, pickled objects) is
+    served, even by a Redis shared with old processes still running."""
+    import forum.settings
+
+    assert settings.CACHES["default"]["KEY_PREFIX"].endswith(
+        ":" + forum.settings.code_fingerprint()
+    )
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>旧</p>")
+    monkeypatch.setattr(forum.settings, "BASE_DIR", tmp_path)
+    before = forum.settings.code_fingerprint()
+    assert forum.settings.code_fingerprint() == before
+    page.write_text("<p>新</p>")
+    assert forum.settings.code_fingerprint() != before
+
+
+def test_a_forwarded_scheme_counts_only_from_a_trusted_proxy(article, settings):
+    """Without DJANGO_SECURE_PROXY_SSL, X-Forwarded-Proto is anyone's to send:
+    it must not file the page under another key (nor, with the setting,
+    share http pages with https ones)."""
+    path = article.get_absolute_url()
+    call(path)
+    assert call(path, HTTP_X_FORWARDED_PROTO="https")[1]["X-Page-Cache"] == "hit"
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    _status, headers, body = call(path, HTTP_X_FORWARDED_PROTO="https")
+    assert headers["X-Page-Cache"] == "miss"
+    assert f'<link rel="canonical" href="https://testserver{path}">' in body
+
+
+def test_tracking_tags_share_the_page_s_entry(article):
+    """Links shared in WeChat come back as ?from=singlemessage&isappinstalled=0,
+    campaign links with utm_*: the same page, served from the same entry."""
+    path = article.get_absolute_url()
+    assert call(path)[1]["X-Page-Cache"] == "miss"
+    for query in ("from=singlemessage&isappinstalled=0", "utm_source=wechat&utm_medium=share"):
+        assert call(path, query=query)[1]["X-Page-Cache"] == "hit", query
+    assert stored_views(article) == 3  # each one a read all the same
+
+
+def test_a_tracking_tag_does_not_spread_into_cached_links(article):
+    for n in range(25):
+        make_article(category=article.category, title=f"列表文章{n}")
+    _status, headers, body = call("/tbyy/", query="page=2&from=timeline")
+    assert headers["X-Page-Cache"] == "miss"
+    assert '<link rel="prev" href="http://testserver/tbyy/">' in body
+    assert "from=timeline" not in body
+    assert call("/tbyy/", query="page=2")[1]["X-Page-Cache"] == "hit"
+
+
+def test_the_page_after_posting_shows_the_comment_from_any_process(article):
+    """After posting, the reader lands on ?comment=posted, maybe in another
+    server process that has not yet heard of the comment (it re-reads the
+    comment stamps once a second): the page shows the comment all the same."""
+    call(article.get_absolute_url())
+    call(article.get_absolute_url(), query="comment=posted")
+    # Another process stores the comment and stamps the article; this one
+    # does not hear of it (no version.forget()).
+    Comment.objects.create(article=article, body="刚刚发表的评论", status="approved")
+    Article.objects.filter(pk=article.pk).update(comments_changed_at=timezone.now())
+    status, headers, body = call(article.get_absolute_url(), query="comment=posted")
+    assert status == "200 OK"
+    assert "刚刚发表的评论" in body and "评论已发表" in body
+    assert "X-Page-Cache" not in headers

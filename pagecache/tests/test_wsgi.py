@@ -1,0 +1,90 @@
+"""The WSGI fast path: cached pages served before Django, and counted as reads."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article
+from pagecache.tests.client import call, stored_views
+
+pytestmark = pytest.mark.django_db
+
+
+def test_second_request_is_served_from_cache_without_queries(article):
+    status, headers, first = call(article.get_absolute_url())
+    assert status.startswith("200") and headers["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        status, headers, second = call(article.get_absolute_url())
+    assert headers["X-Page-Cache"] == "hit" and len(queries) == 0
+    assert second == first
+    assert headers["Content-Type"].startswith("text/html")
+    assert headers["X-Frame-Options"] == "DENY"
+    assert int(headers["Content-Length"]) == len(second.encode())
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/tbyy/", "/tags/选品/", "/sitemap/", "/feed/", "/sitemap.xml", "/robots.txt"]
+)
+def test_list_and_machine_pages_are_cached(article, path):
+    article.tags.set(["选品"])
+    call(path)
+    assert call(path)[1]["X-Page-Cache"] == "hit"
+
+
+def test_cache_hits_count_reads_like_the_view_does(article):
+    for _ in range(3):
+        call(article.get_absolute_url())  # 1 miss (counted by the view) + 2 hits
+    call(article.get_absolute_url(), method="HEAD")
+    call(article.get_absolute_url(), user_agent="Mozilla/5.0 (compatible; Baiduspider/2.0)")
+    assert stored_views(article) == 3
+
+
+def test_staff_always_get_fresh_pages(client, article):
+    """Through the same WSGI fast path as readers, with a real session."""
+    path = article.get_absolute_url()
+    call(path)
+    assert call(path)[1]["X-Page-Cache"] == "hit"
+    staff = get_user_model().objects.create_user("editor", password="x", is_staff=True)
+    client.force_login(staff)
+    session = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    Article.objects.filter(pk=article.pk).update(title="只改了数据库")
+    _status, headers, body = call(path, cookie=session)
+    assert "只改了数据库" in body
+    assert "X-Page-Cache" not in headers
+
+
+def test_a_lost_cache_entry_only_means_a_miss(article):
+    from django.core.cache import caches
+
+    call(article.get_absolute_url())
+    for each in caches.all(initialized_only=True):  # with Redis, the local copies too
+        each.clear()
+    assert call(article.get_absolute_url())[1]["X-Page-Cache"] == "miss"
+
+
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_with_a_shared_cache_each_process_reuses_its_own_copy(article, settings):
+    """With Redis, a hit is served from the process's own short-lived copy
+    (no round trip), checked against the content version like the shared
+    entry: a change still makes the page fresh at once."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {"BACKEND": LOCMEM, "LOCATION": "shared-stand-in"},
+        "local-pages": {"BACKEND": LOCMEM, "LOCATION": "local-pages-test"},
+    }
+    caches["local-pages"].clear()
+    path = article.get_absolute_url()
+    assert call(path)[1]["X-Page-Cache"] == "miss"
+    caches["default"].clear()  # the shared copy is gone; the process's own is not
+    assert call(path)[1]["X-Page-Cache"] == "hit"
+    assert stored_views(article) == 2  # a hit from the local copy is a read too
+    from articles.version import bump
+
+    bump()
+    assert call(path)[1]["X-Page-Cache"] == "miss"
+    caches["local-pages"].clear()
