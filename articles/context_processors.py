@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from .links import absolute_url, page_path, requested_page
 from .version import request_version
 
 
@@ -7,10 +8,7 @@ def site(request):
     """The site's name and description, the page's canonical address, and
     the content version ({% cache %} fragments vary on it, so any change to
     the content makes them fresh)."""
-    canonical = request.build_absolute_uri(request.path)
-    page = request.GET.get("page", "")
-    if page.isdigit() and page != "1":
-        canonical += f"?page={page}"
+    canonical = absolute_url(request, page_path(request, requested_page(request), keep=()))
     return {
         "site_name": settings.SITE_NAME,
         "site_description": settings.SITE_DESCRIPTION,

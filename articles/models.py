@@ -1,19 +1,20 @@
 import html
 import re
 
-import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Case, Count, Q, When
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 
 from . import images
+from .querysets import ArticleQuerySet, State, Status, state_of
 from .sanitize import clean_html
+from .text import cut, excerpt, plain_text
 
 # First path segments the site itself uses; a category slug may not take one.
 RESERVED_SLUGS = frozenset(
@@ -36,27 +37,6 @@ def validate_category_slug(value):
 
 
 IMG_SRC_RE = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]+)\"", re.I)
-BLOCK_END_RE = re.compile(r"</(?:p|h[1-6]|li|div|blockquote|td|th|figcaption)>|<br\s*/?>", re.I)
-
-
-def plain_text(text: str) -> str:
-    """The text a reader sees in `text` (HTML allowed), on one line."""
-    spaced = BLOCK_END_RE.sub(" ", text or "")
-    # nh3 with no allowed tags keeps only the text (and drops <script> and
-    # <style> contents); about twice as fast as Django's strip_tags.
-    return re.sub(r"\s+", " ", html.unescape(nh3.clean(spaced, tags=set()))).strip()
-
-
-def cut(plain: str, length: int = 80) -> str:
-    """`plain` cut to `length` characters, ended with '...' when cut."""
-    if len(plain) <= length:
-        return plain
-    return plain[:length].rstrip() + "..."
-
-
-def excerpt(text: str, length: int = 80) -> str:
-    """Plain text of `text` (HTML allowed), cut to `length` characters with '...'."""
-    return cut(plain_text(text), length)
 
 
 class Category(models.Model):
@@ -83,64 +63,9 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """What readers may see: published, and not scheduled for later."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
-
-    def for_list(self):
-        """What a list of articles shows; not the bodies (excerpts come
-        from body_text)."""
-        return self.select_related("category").defer("body")
-
-    def newest(self):
-        return self.order_by("-published_at", "-id")
-
-    def pinned_first(self):
-        """The newest first, except that 置顶 (pinned) articles come before all
-        others: the order of the home page and the category lists."""
-        return self.order_by("-is_pinned", "-published_at", "-id")
-
-    def recommended(self):
-        """推荐: the articles editors flagged for the home page's block."""
-        return self.filter(is_recommended=True).newest()
-
-    def scheduled(self):
-        """Published, but with a publish time still to come (定时发布)."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-
-    def popular(self):
-        return self.order_by("-views", "-published_at", "-id")
-
-    def search(self, query):
-        words = query.split()
-        condition = Q()
-        for word in words:
-            condition &= Q(title__icontains=word) | Q(body_text__icontains=word)
-        return self.filter(condition)
-
-    def related_to(self, article, limit=10):
-        """Up to `limit` articles sharing the most tags with `article`, topped
-        up with the newest of its category, in one query."""
-        tag_ids = [tag.pk for tag in article.tags.all()]
-        same_category = Q(category_id=article.category_id)
-        candidates = self.exclude(pk=article.pk)
-        if not tag_ids:
-            return list(candidates.filter(same_category).newest()[:limit])
-        return list(
-            candidates.filter(Q(tags__in=tag_ids) | same_category)
-            .annotate(
-                shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
-                in_category=Case(When(same_category, then=1), default=0),
-            )
-            .order_by("-shared_tags", "-in_category", "-published_at", "-id")[:limit]
-        )
-
-
 class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "已发布"
+    Status = Status
+    State = State
 
     title = models.CharField("标题", max_length=200)
     category = models.ForeignKey(
@@ -294,8 +219,14 @@ class Article(models.Model):
         return ""
 
     @property
+    def state(self) -> State:
+        """Draft, scheduled or live (the publication rule: articles/querysets.py)."""
+        return state_of(self)
+
+    @property
     def is_public(self):
-        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+        """Whether readers may see it (live)."""
+        return self.state == State.LIVE
 
     @cached_property
     def tag_links(self):

@@ -1,6 +1,5 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
-from django.db.models.functions import Now
+from django.db.models import Max, OuterRef, Subquery
 
 from .models import Article, Category
 
@@ -31,10 +30,15 @@ class CategorySitemap(Sitemap):
 
     def items(self):
         # The newest change among what readers see: not drafts or scheduled.
-        visible = Q(articles__status=Article.Status.PUBLISHED, articles__published_at__lte=Now())
-        return Category.objects.annotate(
-            last_change=Max("articles__updated_at", filter=visible)
-        ).order_by("order", "id")
+        newest_change = (
+            Article.objects.published()
+            .filter(category=OuterRef("pk"))
+            .order_by("-updated_at")
+            .values("updated_at")[:1]
+        )
+        return Category.objects.annotate(last_change=Subquery(newest_change)).order_by(
+            "order", "id"
+        )
 
     def lastmod(self, item):
         return item.last_change

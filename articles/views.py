@@ -1,21 +1,18 @@
-import json
 from os.path import commonpath
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from .links import absolute_url, page_path
 from .models import Article, Category
+from .pages import article_page_context, public_article, structured_data
 from .reads import is_reader, reads
 from .version import request_version
 
@@ -46,21 +43,12 @@ class ArticleListMixin:
 
 
 def pagination_links(request, page):
-    """Absolute <link rel="prev"/"next"> addresses of a paginated list; page 1
-    is the list's own address, without ?page=1 (its canonical address)."""
+    """Absolute <link rel="prev"/"next"> addresses of a paginated list."""
     if page is None:
         return {}
 
     def address(number):
-        # Only what chooses the list (a search's q): a tracking tag such as
-        # ?from=singlemessage must not spread to every cached page's links.
-        params = QueryDict(mutable=True)
-        if request.GET.get("q"):
-            params["q"] = request.GET["q"]
-        if number > 1:
-            params["page"] = number
-        query = params.urlencode()
-        return request.build_absolute_uri(request.path + (f"?{query}" if query else ""))
+        return absolute_url(request, page_path(request, number))
 
     return {
         "rel_prev": address(page.previous_page_number()) if page.has_previous() else "",
@@ -142,66 +130,6 @@ class SearchView(ArticleListMixin, ListView):
         return super().get_context_data(query=self.query, **kwargs)
 
 
-# How long the per-article data below may sit in the cache. It is keyed on
-# the content version, so this only bounds memory use, not staleness.
-PAGE_DATA_SECONDS = 600
-
-
-def _link(article):
-    if article is None:
-        return None
-    return {
-        "title": article.title,
-        "url": article.get_absolute_url(),
-        "published_at": article.published_at,
-    }
-
-
-def article_page_context(article, content_version):
-    """What the article page shows around the article itself: 上一篇 / 下一篇
-    and 相关文章. They change only with the content, so they are cached under
-    the request's content version (any change anywhere makes them fresh)."""
-    key = f"article:around:{content_version}:{article.pk}"
-    around = cache.get(key)
-    if around is None:
-        previous, next_ = article.previous_and_next()
-        related = (
-            Article.objects.published()
-            .for_list()
-            .only("id", "title", "published_at", "category__slug")
-            .related_to(article)
-        )
-        around = (_link(previous), _link(next_), [_link(a) for a in related])
-        cache.set(key, around, PAGE_DATA_SECONDS)
-    previous, next_, related = around
-    return {"article": article, "previous": previous, "next": next_, "related": related}
-
-
-def public_article(pk, content_version):
-    """A published article as readers see it, with its category and tags.
-
-    Everything the page shows of it changes only with the content version
-    (saving the article, its category or its tags bumps it), so it is
-    cached under the request's version. Read again each time, in one query:
-    the read count, which the read counter writes without bumping anything,
-    and when its visible comments last changed (the comment list's key)."""
-    key = f"article:page:{content_version}:{pk}"
-    article = cache.get(key)
-    if article is not None:
-        row = Article.objects.published().filter(pk=pk).values_list("views", "comments_changed_at")
-        row = row.first()
-        if row is None:  # unpublished or deleted in the second before we heard
-            raise Http404
-        article.views, article.comments_changed_at = row
-        return article
-    article = get_object_or_404(
-        Article.objects.published().select_related("category").prefetch_related("tags"), pk=pk
-    )
-    article.tag_links  # noqa: B018 (computed once, cached with the article)
-    cache.set(key, article, PAGE_DATA_SECONDS)
-    return article
-
-
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -230,53 +158,6 @@ class ArticleDetailView(DetailView):
         return context
 
 
-def china_time(moment):
-    return localtime(moment).replace(microsecond=0).isoformat()
-
-
-def structured_data(request, article):
-    """JSON-LD for search engines: the Article and its BreadcrumbList."""
-    home = request.build_absolute_uri(reverse("articles:home"))
-    url = request.build_absolute_uri(article.get_absolute_url())
-    logo = request.build_absolute_uri(static("img/apple-touch-icon.png"))
-    site = {"@type": "Organization", "name": settings.SITE_NAME, "url": home}
-    graph = [
-        {
-            "@type": "Article",
-            "@id": url + "#article",
-            "headline": article.title[:110],
-            "description": article.description,
-            "datePublished": china_time(article.published_at),
-            "dateModified": china_time(max(article.updated_at, article.published_at)),
-            "image": [request.build_absolute_uri(article.cover.url) if article.cover else logo],
-            "author": site,
-            "publisher": {**site, "logo": {"@type": "ImageObject", "url": logo}},
-            "mainEntityOfPage": url,
-            "articleSection": article.category.name,
-            "keywords": [name for name, _ in article.tag_links],
-            "inLanguage": "zh-CN",
-        },
-        {
-            "@type": "BreadcrumbList",
-            "itemListElement": [
-                {"@type": "ListItem", "position": 1, "name": "首页", "item": home},
-                {
-                    "@type": "ListItem",
-                    "position": 2,
-                    "name": article.category.name,
-                    "item": request.build_absolute_uri(article.category.get_absolute_url()),
-                },
-                {"@type": "ListItem", "position": 3, "name": article.title, "item": url},
-            ],
-        },
-    ]
-    text = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False)
-    # Inside <script>, "</" and "<!--" must not appear; JSON allows \u escapes.
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(char, escape)
-    return mark_safe(text)
-
-
 class SiteMapView(TemplateView):
     template_name = "articles/sitemap.html"
 
@@ -298,7 +179,7 @@ class SiteMapView(TemplateView):
 
 @require_safe
 def robots_txt(request):
-    sitemap_url = request.build_absolute_uri(reverse("sitemap-index"))
+    sitemap_url = absolute_url(request, reverse("sitemap-index"))
     lines = [
         "User-agent: *",
         "Disallow: " + reverse("admin:index"),

@@ -1,7 +1,15 @@
+"""Comment moderation in the admin, the banned-words list, and the 评论
+column this app adds to the article list."""
+
 from django.contrib import admin, messages
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from articles.admin.article import ArticleAdmin
+from articles.models import Article
 from articles.version import article_comments_changed
 
 from .models import BannedWord, Comment
@@ -71,3 +79,49 @@ class BannedWordAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         forget_banned_words()
+
+
+def comment_count(comments):
+    """The number of `comments` (a Comment queryset) on each article, as an
+    annotation of an article queryset: one subquery, 0 when there are none."""
+    per_article = (
+        comments.filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_article, output_field=IntegerField()), 0)
+
+
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class ArticleWithCommentsAdmin(ArticleAdmin):
+    """The article list with a 评论 column: all comments, and how many wait
+    for moderation, linking to them."""
+
+    list_display = [*ArticleAdmin.list_display[:-1], "comment_count", "preview_link"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.is_changelist(request):
+            queryset = queryset.annotate(
+                comment_total=comment_count(Comment.objects.all()),
+                comment_pending=comment_count(Comment.objects.pending()),
+            )
+        return queryset
+
+    @admin.display(description="评论", ordering="comment_total")
+    def comment_count(self, article):
+        total = getattr(article, "comment_total", 0)
+        pending = getattr(article, "comment_pending", 0)
+        if not total:
+            return "0"
+        url = reverse("admin:comments_comment_changelist") + f"?article__id__exact={article.pk}"
+        if pending:
+            return format_html(
+                '<a href="{}">{}</a> <span class="pending">({} 条待审)</span>', url, total, pending
+            )
+        return format_html('<a href="{}">{}</a>', url, total)

@@ -8,8 +8,8 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
+from articles.pages import article_page_context
 from articles.version import request_version
-from articles.views import article_page_context
 
 from .captcha import captcha_check, captcha_create
 from .forms import CommentForm

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "pagecache",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

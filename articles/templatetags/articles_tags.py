@@ -2,10 +2,23 @@ from django import template
 from django.core.cache import cache
 from django.db.models import Q
 
+from .. import links
 from ..models import Article, Category
 from ..version import version
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    """{% absolute_url path %}: `path` as an absolute URL (og:image, og:url)."""
+    return links.absolute_url(context["request"], path)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """{% page_url n %}: the address of page n of the list being shown."""
+    return links.page_path(context["request"], number)
 
 POPULAR_SIZE = 10
 # Fragments are keyed on the content version, so any change shows at once;
@@ -87,33 +100,3 @@ def recommended_articles():
         entries = [{"title": a.title, "url": a.get_absolute_url()} for a in recommended]
         cache.set(key, entries, FRAGMENT_SECONDS)
     return entries
-
-
-@register.inclusion_tag("admin/includes/dashboard.html", takes_context=True)
-def admin_dashboard(context):
-    """The admin index's dashboard: reads, the week's most read, comments
-    waiting for moderation and scheduled articles, each linking to where the
-    editor acts on it."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from comments.models import Comment
-
-    from .. import stats
-
-    today = timezone.localdate()
-    pending = Comment.objects.pending()
-    return {
-        "reads_today": stats.reads_between(today, today),
-        "reads_week": stats.reads_between(today - timedelta(days=6), today),
-        "most_read": list(stats.most_read(days=7, limit=10)),
-        "pending_count": pending.count(),
-        "pending_comments": list(
-            pending.select_related("article").order_by("-created_at", "-id")[:5]
-        ),
-        "scheduled": list(Article.objects.scheduled().for_list().order_by("published_at")[:10]),
-        "scheduled_count": Article.objects.scheduled().count(),
-        "draft_count": Article.objects.filter(status=Article.Status.DRAFT).count(),
-        "request": context.get("request"),
-    }

@@ -1,0 +1,124 @@
+"""The reads of articles that views, feeds, sitemaps and the admin repeat,
+and the publication rule: which articles readers may see.
+
+An article is in one of three states (`State`): a draft; published with a
+publish time still to come (scheduled, 定时发布); or live. The rule is here,
+in the two forms it needs: `ArticleQuerySet.in_state()` for the database and
+`state_of()` for one article in memory (`Article.state`). Nothing else
+compares statuses or publish times.
+"""
+
+from django.db import models
+from django.db.models import Case, Count, Q, When
+from django.utils import timezone
+
+
+class Status(models.TextChoices):
+    """What the editor chose (the stored field, `Article.Status`)."""
+
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+
+
+class State(models.TextChoices):
+    """What readers get: the status and the publish time together (`Article.State`)."""
+
+    DRAFT = "draft", "草稿"
+    LIVE = "live", "已发布"
+    SCHEDULED = "scheduled", "定时发布"
+
+
+def state_of(article) -> State:
+    if article.status == Status.DRAFT:
+        return State.DRAFT
+    if article.published_at > timezone.now():
+        return State.SCHEDULED
+    return State.LIVE
+
+
+class ArticleQuerySet(models.QuerySet):
+    # -- the publication rule ------------------------------------------------
+
+    def in_state(self, state):
+        """The articles in one `State`."""
+        if state == State.DRAFT:
+            return self.filter(status=Status.DRAFT)
+        if state == State.SCHEDULED:
+            return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+        if state == State.LIVE:
+            return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+        raise ValueError(f"unknown article state: {state!r}")
+
+    def published(self):
+        """What readers may see: published, and not scheduled for later."""
+        return self.in_state(State.LIVE)
+
+    def scheduled(self):
+        """Published, but with a publish time still to come (定时发布)."""
+        return self.in_state(State.SCHEDULED)
+
+    def drafts(self):
+        return self.in_state(State.DRAFT)
+
+    def publish(self, **fields):
+        """Publish the drafts among these articles, setting `fields` too. A
+        draft whose publish time has passed goes live now, dated now; one
+        dated in the future keeps its time and goes live then. Returns
+        (live now, scheduled)."""
+        drafts = self.drafts()
+        now = timezone.now()
+        live = drafts.filter(published_at__lte=now).update(
+            status=Status.PUBLISHED, published_at=now, **fields
+        )
+        return live, drafts.update(status=Status.PUBLISHED, **fields)
+
+    def unpublish(self, **fields):
+        """Turn the published (live or scheduled) ones back into drafts;
+        returns how many."""
+        return self.exclude(status=Status.DRAFT).update(status=Status.DRAFT, **fields)
+
+    # -- lists -----------------------------------------------------------------
+
+    def for_list(self):
+        """What a list of articles shows; not the bodies (excerpts come
+        from body_text)."""
+        return self.select_related("category").defer("body")
+
+    def newest(self):
+        return self.order_by("-published_at", "-id")
+
+    def pinned_first(self):
+        """The newest first, except that 置顶 (pinned) articles come before all
+        others: the order of the home page and the category lists."""
+        return self.order_by("-is_pinned", "-published_at", "-id")
+
+    def recommended(self):
+        """推荐: the articles editors flagged for the home page's block."""
+        return self.filter(is_recommended=True).newest()
+
+    def popular(self):
+        return self.order_by("-views", "-published_at", "-id")
+
+    def search(self, query):
+        words = query.split()
+        condition = Q()
+        for word in words:
+            condition &= Q(title__icontains=word) | Q(body_text__icontains=word)
+        return self.filter(condition)
+
+    def related_to(self, article, limit=10):
+        """Up to `limit` articles sharing the most tags with `article`, topped
+        up with the newest of its category, in one query."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        same_category = Q(category_id=article.category_id)
+        candidates = self.exclude(pk=article.pk)
+        if not tag_ids:
+            return list(candidates.filter(same_category).newest()[:limit])
+        return list(
+            candidates.filter(Q(tags__in=tag_ids) | same_category)
+            .annotate(
+                shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
+                in_category=Case(When(same_category, then=1), default=0),
+            )
+            .order_by("-shared_tags", "-in_category", "-published_at", "-id")[:limit]
+        )
