@@ -4,9 +4,8 @@ from django.core.cache import caches
 from articles.reads import reads
 from articles.version import version
 
-# Fixtures and helpers shared by the page cache, content version and read
-# counter tests: `article`, `call()` through the WSGI fast path.
-pytest_plugins = ["pagecache.tests.client"]
+# Fixtures shared by every app's tests: `category`, `article`, fast passwords.
+pytest_plugins = ["articles.tests.fixtures"]
 
 
 @pytest.fixture(autouse=True)

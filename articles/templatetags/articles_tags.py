@@ -20,6 +20,7 @@ def page_url(context, number):
     """{% page_url n %}: the address of page n of the list being shown."""
     return links.page_path(context["request"], number)
 
+
 POPULAR_SIZE = 10
 # Fragments are keyed on the content version, so any change shows at once;
 # the lifetime only bounds how stale the 热门内容 order (read counts) can be.

@@ -28,10 +28,9 @@ PASSWORD = "编辑的密码-2024"
 
 
 @pytest.fixture
-def admin_page(settings, browser):
+def admin_page(browser):
     """A desktop page in the session's Chromium (the `browser` fixture in the
     root conftest.py skips loudly when Chromium is missing)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     SHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     context.set_default_timeout(15_000)

@@ -1,17 +1,14 @@
 """Calls through the page cache's WSGI fast path, as a server makes them,
-for the tests of the page cache, the content version and the read counter
-(registered in the root conftest.py)."""
+for the tests of the page cache, the content version and the read counter."""
 
 import io
 from wsgiref.util import setup_testing_defaults
 
-import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
 from articles.reads import reads
-from articles.tests.factories import make_article, make_category
 from pagecache.wsgi import wsgi_fast_path
 
 READER_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1"
@@ -54,8 +51,3 @@ def stored_views(article):
     reads.flush()
     article.refresh_from_db()
     return article.views
-
-
-@pytest.fixture
-def article():
-    return make_article(category=make_category(slug="tbyy", name="淘宝运营"), title="缓存测试")
