@@ -1,3 +1,5 @@
+"""The articles app: categories, articles and tags, and the reading site."""
+
 from django.apps import AppConfig
 
 

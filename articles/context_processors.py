@@ -1,3 +1,5 @@
+"""What every page template gets: the site's name and description, the canonical address, the content version."""
+
 from django.conf import settings
 
 from .links import absolute_url, page_path, requested_page

@@ -1,3 +1,5 @@
+"""The RSS 2.0 feed of the newest articles (/feed/)."""
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy

@@ -1,9 +1,9 @@
+"""Categories, articles and their daily reads, and the content version row."""
+
 import html
 import re
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,26 +15,7 @@ from . import images
 from .querysets import ArticleQuerySet, State, Status, state_of
 from .sanitize import clean_html
 from .text import cut, excerpt, plain_text
-
-# First path segments the site itself uses; a category slug may not take one.
-RESERVED_SLUGS = frozenset(
-    {
-        "admin", "tags", "tag", "search", "sitemap", "sitemap.xml", "feed", "rss",
-        "static", "media", "robots.txt", "favicon.ico", "comments", "captcha",
-        "api", "accounts", "login", "logout", "preview", "page",
-    }
-)  # fmt: skip
-
-slug_format = RegexValidator(
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z",
-    "只能使用小写英文字母、数字和连字符,例如 tbcxl。",
-)
-
-
-def validate_category_slug(value):
-    if value.lower() in RESERVED_SLUGS:
-        raise ValidationError("“%(value)s”是网站保留的地址,请换一个。", params={"value": value})
-
+from .validators import slug_format, validate_category_slug
 
 IMG_SRC_RE = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]+)\"", re.I)
 

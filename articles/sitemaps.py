@@ -1,3 +1,5 @@
+"""The XML sitemaps for search engines: articles and categories."""
+
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, OuterRef, Subquery
 

@@ -1,3 +1,5 @@
+"""The reading site's addresses (FORMAT.md's URL scheme)."""
+
 from django.urls import path
 
 from . import feeds, views

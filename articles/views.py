@@ -1,3 +1,5 @@
+"""The reading site's pages: home, category, tag, search, article, site map, robots.txt."""
+
 from os.path import commonpath
 
 from django.conf import settings

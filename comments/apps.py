@@ -1,3 +1,5 @@
+"""The comments app: readers' comments under each article, the captcha and moderation."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,5 @@
+"""Deployment checks (manage.py check --deploy) for the comment protections."""
+
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 

@@ -1,3 +1,5 @@
+"""The comment form: nickname, text, captcha, and the honeypot."""
+
 from django import forms
 from django.conf import settings
 

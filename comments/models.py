@@ -1,3 +1,5 @@
+"""Comments, banned words and captcha challenges."""
+
 from django.db import models
 from django.utils import timezone
 

@@ -1,3 +1,5 @@
+"""A visible comment added, changed or deleted makes its article's page stale."""
+
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 

@@ -1,3 +1,5 @@
+"""The comment addresses: captcha, the form page, posting."""
+
 from django.urls import path
 
 from . import views

@@ -1,3 +1,5 @@
+"""Comment posting, the captcha endpoint, the no-JavaScript form page and the CSRF failure page."""
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.middleware.csrf import get_token

@@ -1,3 +1,5 @@
+"""The dashboard app (the admin index's dashboard)."""
+
 from django.apps import AppConfig
 
 

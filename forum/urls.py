@@ -1,3 +1,5 @@
+"""The site's address table: admin, comments, sitemaps, robots, media, then the reading site."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views

@@ -1,3 +1,5 @@
+"""The page cache app (no models; its tests run with the suite)."""
+
 from django.apps import AppConfig
 
 

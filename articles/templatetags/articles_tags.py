@@ -1,3 +1,5 @@
+"""The reading site's template tags: navigation, 热门内容, 推荐阅读, absolute and page addresses."""
+
 from django import template
 from django.core.cache import cache
 from django.db.models import Q

@@ -1,3 +1,5 @@
+"""{% comment_section article %}: 留言与评论, the visible comments and the form."""
+
 from django import template
 from django.core.cache import cache
 from django.template.loader import render_to_string

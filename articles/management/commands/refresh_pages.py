@@ -1,3 +1,5 @@
+"""manage.py refresh_pages: make every cached page stale after changes made outside the site."""
+
 from django.core.management.base import BaseCommand
 
 from articles.version import bump
