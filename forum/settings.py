@@ -7,6 +7,7 @@ installed: SQLite, the local-memory cache, DEBUG off.
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -15,18 +16,81 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+# Reading the environment. A variable that is unset or empty (or only spaces)
+# takes its default. A value that is set but not understood stops the site at
+# start-up, naming the variable and what it accepts: DJANGO_DEBUG=ture must
+# not quietly mean "off".
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def _env(name):
+    """The variable's value without surrounding spaces, or None when it is
+    unset or empty."""
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def _not_understood(name, accepted):
+    return ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} is not understood: {accepted}, "
+        "or leave it empty for the default."
+    )
+
+
 def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
+    value = _env(name)
+    if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    raise _not_understood(name, "use 1/0, true/false, yes/no or on/off (any case)")
 
 
-def env_list(name, default):
-    value = os.environ.get(name)
-    if not value:
+def env_list(name, default, *, example="a.example.com,b.example.com"):
+    """A comma-separated list; spaces around the commas are ignored. An empty
+    item, or one with spaces, quotes or semicolons inside, is refused: it is
+    almost always a list written with another separator."""
+    value = _env(name)
+    if value is None:
+        return list(default)
+    items = [item.strip() for item in value.split(",")]
+    if any(not item or re.search(r"[\s;'\"]", item) for item in items):
+        raise _not_understood(
+            name, f"give a comma-separated list without empty items, e.g. {example}"
+        )
+    return items
+
+
+def env_int(name, default, *, minimum=0):
+    value = _env(name)
+    if value is None:
         return default
-    return [item.strip() for item in value.split(",") if item.strip()]
+    if not re.fullmatch(r"-?[0-9]+", value) or int(value) < minimum:
+        raise _not_understood(name, f"give a whole number, at least {minimum}")
+    return int(value)
+
+
+def env_float(name, default, *, minimum=0.0):
+    value = _env(name)
+    if value is None:
+        return default
+    if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value) or float(value) < minimum:
+        raise _not_understood(name, f"give a number such as 1 or 0.5, at least {minimum:g}")
+    return float(value)
+
+
+def env_rate(name, default):
+    """A rate limit, "count/seconds" (both whole numbers, at least 1)."""
+    value = _env(name)
+    if value is None:
+        return default
+    match = re.fullmatch(r"([0-9]+)\s*/\s*([0-9]+)", value)
+    if not match or int(match[1]) < 1 or int(match[2]) < 1:
+        raise _not_understood(name, "give count/seconds, e.g. 5/600 (both at least 1)")
+    return f"{int(match[1])}/{int(match[2])}"
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -39,8 +103,14 @@ if not SECRET_KEY:
     # `manage.py check --deploy` flags it (it starts with "django-insecure").
     SECRET_KEY = "django-insecure-local-development-key-change-me-in-production"
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost", "[::1]"],
+    example="www.example.com,example.com",
+)
+CSRF_TRUSTED_ORIGINS = env_list(
+    "DJANGO_CSRF_TRUSTED_ORIGINS", [], example="https://www.example.com,https://example.com"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -95,7 +165,7 @@ WSGI_APPLICATION = "forum.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -132,6 +202,8 @@ def code_fingerprint():
 # Cache: local memory by default, Redis through REDIS_URL.
 CACHE_KEY_PREFIX = f"{os.environ.get('CACHE_KEY_PREFIX') or 'forum'}:{code_fingerprint()}"
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Entries the local-memory cache keeps per process.
+CACHE_MAX_ENTRIES = env_int("CACHE_MAX_ENTRIES", 5000, minimum=1)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -145,7 +217,7 @@ if REDIS_URL:
         "local-pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "local-pages",
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES") or 5000)},
+            "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
         },
     }
 else:
@@ -156,7 +228,7 @@ else:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             # Django's default of 300 entries holds a few dozen articles'
             # pages and fragments; about 8 KB an entry on average.
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES") or 5000)},
+            "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
         }
     }
 
@@ -217,26 +289,26 @@ ARTICLES_PER_PAGE = 20
 # the per-address rate limit ("count/seconds", counting every submission),
 # proxies whose X-Forwarded-For is believed, and moderation.
 CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE")
-COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "5/600")
+COMMENT_RATE_LIMIT = env_rate("COMMENT_RATE_LIMIT", "5/600")
 # New captcha images per address per window (each costs a Pillow drawing).
-CAPTCHA_RATE_LIMIT = os.environ.get("CAPTCHA_RATE_LIMIT", "60/600")
-COMMENT_TRUSTED_PROXIES = env_list("COMMENT_TRUSTED_PROXIES", [])
+CAPTCHA_RATE_LIMIT = env_rate("CAPTCHA_RATE_LIMIT", "60/600")
+COMMENT_TRUSTED_PROXIES = env_list("COMMENT_TRUSTED_PROXIES", [], example="10.0.0.1,10.0.0.2")
 COMMENT_MODERATE_ALL = env_bool("COMMENT_MODERATE_ALL")
 COMMENT_MAX_LINKS = 2
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
 # Reads are counted in memory and written in batches this often (seconds).
-READ_FLUSH_SECONDS = float(os.environ.get("READ_FLUSH_SECONDS", "10"))
+READ_FLUSH_SECONDS = env_float("READ_FLUSH_SECONDS", 10.0)
 
 # Whole pages for anonymous readers are cached this long (seconds); any
 # content change makes them stale at once (articles/pagecache.py).
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "30"))
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
 # How often each process re-reads the content version (seconds).
-PAGE_CACHE_VERSION_SECONDS = float(os.environ.get("PAGE_CACHE_VERSION_SECONDS", "1"))
+PAGE_CACHE_VERSION_SECONDS = env_float("PAGE_CACHE_VERSION_SECONDS", 1.0)
 # With Redis, how long a process reuses its own copy of a cached page; the
 # copy is checked against the content version like the shared one, so this
 # only adds to how far a cached "阅读量" can lag (30 + 5 s).
-PAGE_CACHE_LOCAL_SECONDS = int(os.environ.get("PAGE_CACHE_LOCAL_SECONDS", "5"))
+PAGE_CACHE_LOCAL_SECONDS = env_int("PAGE_CACHE_LOCAL_SECONDS", 5)
 
 # ---------------------------------------------------------------------------
 # The editors' admin (issue 4): the rich-text editor and the image pipeline.
@@ -246,7 +318,7 @@ PAGE_CACHE_LOCAL_SECONDS = int(os.environ.get("PAGE_CACHE_LOCAL_SECONDS", "5"))
 # articles/sanitize.py keeps; the plugins that write inline styles, iframes,
 # raw HTML or Markdown are removed.
 # ---------------------------------------------------------------------------
-ARTICLE_IMAGE_MAX_BYTES = int(os.environ.get("ARTICLE_IMAGE_MAX_BYTES", 10 * 1024 * 1024))
+ARTICLE_IMAGE_MAX_BYTES = env_int("ARTICLE_IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 ARTICLE_IMAGE_MAX_WIDTH = 1600  # pixels; wider images are scaled down
 ARTICLE_IMAGE_MAX_SIDE = 8000  # pixels; larger dimensions are refused unread
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "admin:articles_article_upload_image"
