@@ -38,6 +38,20 @@ def _not_understood(name, accepted):
     )
 
 
+def env_str(name, default=""):
+    value = _env(name)
+    return default if value is None else value
+
+
+def env_choice(name, default, choices):
+    value = _env(name)
+    if value is None:
+        return default
+    if value.upper() not in choices:
+        raise _not_understood(name, "use one of " + ", ".join(choices) + " (any case)")
+    return value.upper()
+
+
 def env_bool(name, default=False):
     value = _env(name)
     if value is None:
@@ -163,8 +177,8 @@ WSGI_APPLICATION = "forum.wsgi.application"
 # Database: SQLite by default, PostgreSQL (or anything dj-database-url reads)
 # through DATABASE_URL.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -200,8 +214,8 @@ def code_fingerprint():
 
 
 # Cache: local memory by default, Redis through REDIS_URL.
-CACHE_KEY_PREFIX = f"{os.environ.get('CACHE_KEY_PREFIX') or 'forum'}:{code_fingerprint()}"
-REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = f"{env_str('CACHE_KEY_PREFIX', 'forum')}:{code_fingerprint()}"
+REDIS_URL = env_str("REDIS_URL")
 # Entries the local-memory cache keeps per process.
 CACHE_MAX_ENTRIES = env_int("CACHE_MAX_ENTRIES", 5000, minimum=1)
 if REDIS_URL:
@@ -248,7 +262,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded media are served by Django itself unless a reverse proxy serves
 # /media/ (set DJANGO_SERVE_MEDIA=0 then).
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", True)
@@ -274,12 +288,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice(
+            "DJANGO_LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+        ),
+    },
 }
 
 # The site itself.
-SITE_NAME = os.environ.get("SITE_NAME", "电商卖家知识库")
-SITE_DESCRIPTION = os.environ.get(
+SITE_NAME = env_str("SITE_NAME", "电商卖家知识库")
+SITE_DESCRIPTION = env_str(
     "SITE_DESCRIPTION",
     "电商卖家运营知识库:淘宝、京东、拼多多、抖音小店、亚马逊开店与运营实战教程",
 )

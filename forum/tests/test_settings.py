@@ -2,6 +2,7 @@
 understand stops the site at start-up instead of being read as something
 else."""
 
+import json
 import os
 import subprocess
 import sys
@@ -145,3 +146,57 @@ def test_a_misspelt_switch_stops_the_site_at_start_up():
     started = _start(DJANGO_DEBUG="ture")
     assert started.returncode != 0
     assert "ImproperlyConfigured: DJANGO_DEBUG='ture' is not understood" in started.stderr
+
+
+def _settings_with(variables, *names):
+    """The named settings as the site reads them with these variables."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "forum.settings"}
+    for name in ("DATABASE_URL", "REDIS_URL", *variables):
+        env.pop(name, None)
+    env.update(variables)
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{n: str(getattr(settings, n)) for n in {list(names)!r}}}))"
+    )
+    started = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert started.returncode == 0, started.stderr
+    return json.loads(started.stdout)
+
+
+def test_env_example_as_given_starts_the_site_with_the_defaults():
+    """.env.example leaves many variables empty ("the defaults"): copied as
+    it is, it must start the site on SQLite with media in media/."""
+    example = {}
+    for line in (settings.BASE_DIR / ".env.example").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            example[name] = value
+    assert example["DATABASE_URL"] == "" and example["DJANGO_MEDIA_ROOT"] == ""
+    found = _settings_with(example, "DATABASES", "MEDIA_ROOT", "SITE_NAME", "DEBUG")
+    assert "django.db.backends.sqlite3" in found["DATABASES"]
+    assert found["MEDIA_ROOT"] == str(settings.BASE_DIR / "media")
+    assert found["SITE_NAME"] == "电商卖家知识库"
+    assert found["DEBUG"] == "False"
+
+
+def test_empty_strings_are_the_defaults():
+    empty = {"DATABASE_URL": " ", "DJANGO_MEDIA_ROOT": "", "SITE_NAME": "", "DJANGO_LOG_LEVEL": ""}
+    found = _settings_with(empty, "DATABASES", "MEDIA_ROOT", "SITE_NAME", "LOGGING")
+    assert str(settings.BASE_DIR / "db.sqlite3") in found["DATABASES"]
+    assert found["MEDIA_ROOT"] == str(settings.BASE_DIR / "media")
+    assert found["SITE_NAME"] == "电商卖家知识库"
+    assert "'level': 'WARNING'" in found["LOGGING"]
+
+
+def test_an_unknown_log_level_stops_the_site_at_start_up():
+    started = _start(DJANGO_LOG_LEVEL="WARN")
+    assert started.returncode != 0
+    assert "DJANGO_LOG_LEVEL='WARN' is not understood" in started.stderr
+    assert "DEBUG, INFO, WARNING, ERROR, CRITICAL" in started.stderr
