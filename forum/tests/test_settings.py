@@ -4,6 +4,7 @@ else."""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -11,7 +12,15 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from forum.settings import env_bool, env_float, env_int, env_list, env_rate
+from forum.settings import (
+    code_files,
+    code_fingerprint,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_rate,
+)
 
 NAME = "FORUM_TEST_VARIABLE"
 
@@ -200,3 +209,103 @@ def test_an_unknown_log_level_stops_the_site_at_start_up():
     assert started.returncode != 0
     assert "DJANGO_LOG_LEVEL='WARN' is not understood" in started.stderr
     assert "DEBUG, INFO, WARNING, ERROR, CRITICAL" in started.stderr
+
+
+# -- code_fingerprint(): part of every cache key ------------------------------
+
+
+@pytest.fixture
+def project_copy(tmp_path):
+    """A copy of the project's folders the fingerprint could look at."""
+    for name in ("articles", "comments", "forum", "templates", "static"):
+        shutil.copytree(
+            settings.BASE_DIR / name,
+            tmp_path / name,
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+    return tmp_path
+
+
+def test_the_cache_keys_carry_the_fingerprint():
+    assert settings.CACHES["default"]["KEY_PREFIX"].endswith(f":{code_fingerprint()}")
+
+
+def test_the_fingerprint_covers_what_the_site_reads_and_nothing_else():
+    files = code_files()
+    for expected in (
+        "articles/models.py",
+        "articles/templatetags/articles_tags.py",
+        "comments/views.py",
+        "forum/settings.py",
+        "forum/urls.py",
+        "templates/base.html",
+        "templates/sitemaps/section.xml",
+        "static/css/site.css",
+        "static/img/demo/funnel.png",  # served to readers, though in a "demo" folder
+    ):
+        assert expected in files
+    for path in files:
+        top, *inner, _ = path.split("/")
+        if top not in ("templates", "static"):
+            assert not {"tests", "migrations", "demo", "management"} & set(inner), path
+        assert "__pycache__" not in path and not path.endswith(".pyc"), path
+
+
+def test_the_fingerprint_does_not_depend_on_where_the_project_lies(project_copy):
+    assert code_fingerprint(base_dir=project_copy) == code_fingerprint()
+
+
+def test_tests_migrations_demo_code_and_commands_do_not_change_it(project_copy):
+    before = code_fingerprint(base_dir=project_copy)
+    with (project_copy / "articles" / "tests" / "test_views.py").open("a") as test:
+        test.write("\n# a new test\n")
+    (project_copy / "articles" / "migrations" / "0999_new.py").write_text("# data migration\n")
+    (project_copy / "articles" / "demo" / "articles.jsonl").write_text("")
+    (project_copy / "articles" / "management" / "commands" / "new.py").write_text("# command\n")
+    (project_copy / "forum" / "tests" / "test_new.py").write_text("# test\n")
+    (project_copy / "articles" / "__pycache__").mkdir()
+    (project_copy / "articles" / "__pycache__" / "models.cpython-311.pyc").write_bytes(b"\0")
+    (project_copy / "templates" / ".base.html.swp").write_bytes(b"\0")
+    (project_copy / "static" / "css" / "site.css~").write_text("")
+    assert code_fingerprint(base_dir=project_copy) == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "templates/articles/article_detail.html",
+        "templates/sitemaps/section.xml",
+        "static/css/site.css",
+        "static/img/favicon.ico",
+        "articles/models.py",
+        "comments/templatetags/comments_tags.py",
+        "forum/urls.py",
+    ],
+)
+def test_a_change_to_what_the_site_reads_changes_it(project_copy, path):
+    before = code_fingerprint(base_dir=project_copy)
+    with (project_copy / path).open("ab") as file:
+        file.write(b"\n")
+    assert code_fingerprint(base_dir=project_copy) != before
+
+
+def test_a_new_local_app_counts_once_it_is_installed(project_copy):
+    """No list to update when an app is added: INSTALLED_APPS says which
+    packages in the project are the site's."""
+    before = code_fingerprint(base_dir=project_copy)
+    app = project_copy / "pagecache"
+    (app / "tests").mkdir(parents=True)
+    (app / "__init__.py").write_text("")
+    (app / "middleware.py").write_text("# the page cache\n")
+    (app / "tests" / "test_middleware.py").write_text("# its tests\n")
+    assert code_fingerprint(base_dir=project_copy) == before  # not installed: not read
+
+    installed = [*settings.INSTALLED_APPS, "pagecache.apps.PageCacheConfig"]
+    assert "pagecache/middleware.py" in code_files(installed_apps=installed, base_dir=project_copy)
+    with_app = code_fingerprint(installed_apps=installed, base_dir=project_copy)
+    assert with_app != before
+    (app / "middleware.py").write_text("# the page cache, changed\n")
+    changed = code_fingerprint(installed_apps=installed, base_dir=project_copy)
+    assert changed != with_app
+    (app / "tests" / "test_middleware.py").write_text("# its tests, changed\n")
+    assert code_fingerprint(installed_apps=installed, base_dir=project_copy) == changed
