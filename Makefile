@@ -4,7 +4,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
-DEMO := articles/demo/articles.jsonl
 
 .PHONY: run test test-browser audit lint format bench bench-render captcha-ocr clean venv
 
@@ -20,10 +19,9 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
+# prepare_site: migrate, the demo articles (--skip-existing), collectstatic.
 run: $(VENV)/.installed
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py import_articles $(DEMO) --skip-existing
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py prepare_site
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	PORT=$(PORT) exec $(PY) serve.py
 
