@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
+# djhtml reads no configuration file: its tab width (the templates' two
+# spaces) is given here.
+DJHTML := $(VENV)/bin/djhtml --tabwidth 2
 
 .PHONY: run test test-browser audit lint format bench bench-render captcha-ocr clean venv
 
@@ -45,10 +48,12 @@ audit: $(VENV)/.installed-dev audit/node_modules/.installed
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(DJHTML) --check templates/
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+	$(DJHTML) templates/
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
