@@ -4,7 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
-DEMO := articles/demo/articles.jsonl
+# djhtml reads no configuration file: its tab width (the templates' two
+# spaces) is given here.
+DJHTML := $(VENV)/bin/djhtml --tabwidth 2
 
 .PHONY: run test test-browser audit lint format bench bench-render captcha-ocr clean venv
 
@@ -20,10 +22,9 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
+# prepare_site: migrate, the demo articles (--skip-existing), collectstatic.
 run: $(VENV)/.installed
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py import_articles $(DEMO) --skip-existing
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py prepare_site
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	PORT=$(PORT) exec $(PY) serve.py
 
@@ -47,10 +48,12 @@ audit: $(VENV)/.installed-dev audit/node_modules/.installed
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(DJHTML) --check templates/
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+	$(DJHTML) templates/
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

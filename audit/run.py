@@ -1,9 +1,9 @@
 """`make audit`: the site's pages as standard tools see them.
 
-Starts the site the way `make run` does (migrate, import the demo articles,
-collectstatic, serve.py) on a free port with a fresh SQLite file in a
-temporary folder, then audits home, an article, a category, a tag page, the
-网站地图, a search result page and the 404 page with:
+Starts the site the way `make run` does (manage.py prepare_site, serve.py)
+on a free port with a fresh SQLite file in a temporary folder, then audits
+home, an article, a category, a tag page, the 网站地图, a search result page
+and the 404 page with:
 
 - the Nu Html Checker (npm vnu-jar, on the machine's Java),
 - axe-core (WCAG 2.0/2.1 A and AA plus best practices) injected through
@@ -42,7 +42,6 @@ AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 LIGHTHOUSE = NODE_MODULES / ".bin" / "lighthouse"
 REPORTS = ROOT / "artifacts" / "audit"
 PYTHON = ROOT / ".venv" / "bin" / "python"
-DEMO = ROOT / "articles" / "demo" / "articles.jsonl"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -196,13 +195,12 @@ def site(workdir: Path):
         "READ_FLUSH_SECONDS": "1",
     }
     env.pop("REDIS_URL", None)
-    manage = [str(PYTHON), "manage.py"]
-    for command in (
-        ["migrate", "--noinput", "--verbosity", "0"],
-        ["import_articles", str(DEMO), "--skip-existing", "--verbosity", "0"],
-        ["collectstatic", "--noinput", "--verbosity", "0"],
-    ):
-        subprocess.run(manage + command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(PYTHON), "manage.py", "prepare_site", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     log = open(workdir / "server.log", "w")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(
         [str(PYTHON), "serve.py"],

@@ -3,7 +3,8 @@ no network): the part of a page-cache miss that is ours to make faster.
 
     .venv/bin/python bench/render.py [--count 400] [--profile]
 
-On a fresh SQLite database with the demo content (a temporary folder), it
+On a fresh SQLite database in a temporary folder, prepared as `make run`
+does (manage.py prepare_site: the demo content, the static files), it
 calls the WSGI application directly, as the server would, and prints the
 median and 90th percentile of:
 
@@ -43,17 +44,11 @@ def prepare(tmp):
         }
     )
     os.environ.pop("REDIS_URL", None)  # the local cache: this measures Django, not Redis
-    for command in (
-        ["migrate", "--noinput"],
-        ["import_articles", "articles/demo/articles.jsonl", "--skip-existing"],
-        ["collectstatic", "--noinput", "--verbosity", "0"],  # as make run does
-    ):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+    subprocess.run(
+        [sys.executable, "manage.py", "prepare_site", "--verbosity", "0"],
+        cwd=ROOT,
+        check=True,
+    )
 
 
 def main():

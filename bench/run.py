@@ -3,13 +3,13 @@ in the same run on this machine (ratios, not absolute numbers, are what to
 compare between runs: the machine is shared and noisy).
 
 It starts the site the way `make run` does (fresh SQLite database in a temp
-folder, demo content, the same server: serve.py), saves one article page as a
-static file served by a private nginx (the physical ceiling), serves the same
-bytes from a bare WSGI app on the same server and configuration (the ceiling
-of Python serving), then loads every target with wrk in alternation for
-several rounds and prints medians. Then: the read-count check (exactly N
-reader requests must add exactly N reads within 60 s) and 60 s of mixed load
-with comment posts.
+folder, manage.py prepare_site, the same server: serve.py), saves one article
+page as a static file served by a private nginx (the physical ceiling),
+serves the same bytes from a bare WSGI app on the same server and
+configuration (the ceiling of Python serving), then loads every target with
+wrk in alternation for several rounds and prints medians. Then: the
+read-count check (exactly N reader requests must add exactly N reads within
+60 s) and 60 s of mixed load with comment posts.
 """
 
 import argparse
@@ -73,18 +73,12 @@ class Stack:
         self.site_port, self.bare_port, self.nginx_port = free_port(), free_port(), free_port()
 
     def start_site(self):
-        def run(*args):
-            subprocess.run(
-                [str(PY), "manage.py", *args],
-                cwd=ROOT,
-                env=self.env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-
-        run("migrate", "--noinput")
-        run("import_articles", "articles/demo/articles.jsonl", "--skip-existing")
-        run("collectstatic", "--noinput", "--verbosity", "0")
+        subprocess.run(
+            [str(PY), "manage.py", "prepare_site", "--verbosity", "0"],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+        )
         self._spawn([str(PY), "serve.py"], {**self.env, "PORT": str(self.site_port)})
         wait_for(f"http://127.0.0.1:{self.site_port}/")
 

@@ -5,8 +5,10 @@ environment (see .env.example). The defaults are safe and need nothing
 installed: SQLite, the local-memory cache, DEBUG off.
 """
 
+import fnmatch
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -15,18 +17,95 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+# Reading the environment. A variable that is unset or empty (or only spaces)
+# takes its default. A value that is set but not understood stops the site at
+# start-up, naming the variable and what it accepts: DJANGO_DEBUG=ture must
+# not quietly mean "off".
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def _env(name):
+    """The variable's value without surrounding spaces, or None when it is
+    unset or empty."""
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def _not_understood(name, accepted):
+    return ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} is not understood: {accepted}, "
+        "or leave it empty for the default."
+    )
+
+
+def env_str(name, default=""):
+    value = _env(name)
+    return default if value is None else value
+
+
+def env_choice(name, default, choices):
+    value = _env(name)
+    if value is None:
+        return default
+    if value.upper() not in choices:
+        raise _not_understood(name, "use one of " + ", ".join(choices) + " (any case)")
+    return value.upper()
+
+
 def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
+    value = _env(name)
+    if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    raise _not_understood(name, "use 1/0, true/false, yes/no or on/off (any case)")
 
 
-def env_list(name, default):
-    value = os.environ.get(name)
-    if not value:
+def env_list(name, default, *, example="a.example.com,b.example.com"):
+    """A comma-separated list; spaces around the commas are ignored. An empty
+    item, or one with spaces, quotes or semicolons inside, is refused: it is
+    almost always a list written with another separator."""
+    value = _env(name)
+    if value is None:
+        return list(default)
+    items = [item.strip() for item in value.split(",")]
+    if any(not item or re.search(r"[\s;'\"]", item) for item in items):
+        raise _not_understood(
+            name, f"give a comma-separated list without empty items, e.g. {example}"
+        )
+    return items
+
+
+def env_int(name, default, *, minimum=0):
+    value = _env(name)
+    if value is None:
         return default
-    return [item.strip() for item in value.split(",") if item.strip()]
+    if not re.fullmatch(r"-?[0-9]+", value) or int(value) < minimum:
+        raise _not_understood(name, f"give a whole number, at least {minimum}")
+    return int(value)
+
+
+def env_float(name, default, *, minimum=0.0):
+    value = _env(name)
+    if value is None:
+        return default
+    if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value) or float(value) < minimum:
+        raise _not_understood(name, f"give a number such as 1 or 0.5, at least {minimum:g}")
+    return float(value)
+
+
+def env_rate(name, default):
+    """A rate limit, "count/seconds" (both whole numbers, at least 1)."""
+    value = _env(name)
+    if value is None:
+        return default
+    match = re.fullmatch(r"([0-9]+)\s*/\s*([0-9]+)", value)
+    if not match or int(match[1]) < 1 or int(match[2]) < 1:
+        raise _not_understood(name, "give count/seconds, e.g. 5/600 (both at least 1)")
+    return f"{int(match[1])}/{int(match[2])}"
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -39,8 +118,14 @@ if not SECRET_KEY:
     # `manage.py check --deploy` flags it (it starts with "django-insecure").
     SECRET_KEY = "django-insecure-local-development-key-change-me-in-production"
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost", "[::1]"],
+    example="www.example.com,example.com",
+)
+CSRF_TRUSTED_ORIGINS = env_list(
+    "DJANGO_CSRF_TRUSTED_ORIGINS", [], example="https://www.example.com,https://example.com"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -95,9 +180,9 @@ WSGI_APPLICATION = "forum.wsgi.application"
 # Database: SQLite by default, PostgreSQL (or anything dj-database-url reads)
 # through DATABASE_URL.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -117,23 +202,66 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-def code_fingerprint():
-    """A short hash of the code, templates and static files. It is part of
-    every cache key, so processes running different code (a deploy, even a
-    rolling one with old and new processes sharing Redis) never serve each
-    other's cached HTML or pickled objects."""
+# What code_fingerprint() hashes: the project's own apps (INSTALLED_APPS
+# entries that are packages in BASE_DIR, so a new local app counts without
+# being listed here), this package, and the templates and static files.
+# Inside the Python packages, the folders the running site never reads are
+# left out (everything in templates/ and static/ is read: static/img/demo/ is
+# served). Everywhere, so are the files collectstatic ignores (".*", "*~") and
+# compiled Python, which differs between machines and runs.
+PROJECT_FOLDERS = ("forum", "templates", "static")
+NOT_READ_BY_THE_SITE = {"tests", "migrations", "demo", "management"}
+NEVER_HASHED = ("CVS", ".*", "*~", "__pycache__", "*.pyc", "*.pyo")
+
+
+def code_folders(installed_apps, base_dir):
+    """The folders, relative to base_dir, whose files the running site reads."""
+    apps = [entry.split(".")[0] for entry in installed_apps]
+    local = [app for app in apps if (base_dir / app / "__init__.py").is_file()]
+    return list(dict.fromkeys([*local, *PROJECT_FOLDERS]))
+
+
+def code_files(*, installed_apps=None, base_dir=None):
+    """Every file code_fingerprint() hashes, relative to base_dir, sorted."""
+    base_dir = Path(BASE_DIR if base_dir is None else base_dir)
+    installed_apps = INSTALLED_APPS if installed_apps is None else installed_apps
+    files = []
+    for name in code_folders(installed_apps, base_dir):
+        skipped = set() if name in ("templates", "static") else NOT_READ_BY_THE_SITE
+        for folder, subfolders, filenames in os.walk(base_dir / name):
+            subfolders[:] = [d for d in subfolders if d not in skipped and not _never_hashed(d)]
+            files += [
+                (Path(folder) / filename).relative_to(base_dir).as_posix()
+                for filename in filenames
+                if not _never_hashed(filename)
+            ]
+    return sorted(files)
+
+
+def _never_hashed(name):
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in NEVER_HASHED)
+
+
+def code_fingerprint(*, installed_apps=None, base_dir=None):
+    """A short hash of the code, templates and static files the site runs
+    (code_files()). It is part of every cache key, so processes running
+    different code (a deploy, even a rolling one with old and new processes
+    sharing Redis) never serve each other's cached HTML or pickled objects.
+    The same files give the same hash wherever the project lies."""
+    base_dir = Path(BASE_DIR if base_dir is None else base_dir)
     digest = hashlib.blake2b(digest_size=6)
-    for folder in ("articles", "comments", "forum", "templates", "static"):
-        for path in sorted((BASE_DIR / folder).rglob("*")):
-            if path.suffix in {".py", ".html", ".css", ".js", ".svg"} and path.is_file():
-                digest.update(str(path.relative_to(BASE_DIR)).encode())
-                digest.update(path.read_bytes())
+    for name in code_files(installed_apps=installed_apps, base_dir=base_dir):
+        content = (base_dir / name).read_bytes()
+        digest.update(f"{name}\0{len(content)}\0".encode())
+        digest.update(content)
     return digest.hexdigest()
 
 
 # Cache: local memory by default, Redis through REDIS_URL.
-CACHE_KEY_PREFIX = f"{os.environ.get('CACHE_KEY_PREFIX') or 'forum'}:{code_fingerprint()}"
-REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = f"{env_str('CACHE_KEY_PREFIX', 'forum')}:{code_fingerprint()}"
+REDIS_URL = env_str("REDIS_URL")
+# Entries the local-memory cache keeps per process.
+CACHE_MAX_ENTRIES = env_int("CACHE_MAX_ENTRIES", 5000, minimum=1)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -147,7 +275,7 @@ if REDIS_URL:
         "local-pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "local-pages",
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES") or 5000)},
+            "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
         },
     }
 else:
@@ -158,7 +286,7 @@ else:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             # Django's default of 300 entries holds a few dozen articles'
             # pages and fragments; about 8 KB an entry on average.
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES") or 5000)},
+            "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
         }
     }
 
@@ -178,7 +306,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded media are served by Django itself unless a reverse proxy serves
 # /media/ (set DJANGO_SERVE_MEDIA=0 then).
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", True)
@@ -204,12 +332,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice(
+            "DJANGO_LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+        ),
+    },
 }
 
 # The site itself.
-SITE_NAME = os.environ.get("SITE_NAME", "电商卖家知识库")
-SITE_DESCRIPTION = os.environ.get(
+SITE_NAME = env_str("SITE_NAME", "电商卖家知识库")
+SITE_DESCRIPTION = env_str(
     "SITE_DESCRIPTION",
     "电商卖家运营知识库:淘宝、京东、拼多多、抖音小店、亚马逊开店与运营实战教程",
 )
@@ -219,26 +352,26 @@ ARTICLES_PER_PAGE = 20
 # the per-address rate limit ("count/seconds", counting every submission),
 # proxies whose X-Forwarded-For is believed, and moderation.
 CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE")
-COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "5/600")
+COMMENT_RATE_LIMIT = env_rate("COMMENT_RATE_LIMIT", "5/600")
 # New captcha images per address per window (each costs a Pillow drawing).
-CAPTCHA_RATE_LIMIT = os.environ.get("CAPTCHA_RATE_LIMIT", "60/600")
-COMMENT_TRUSTED_PROXIES = env_list("COMMENT_TRUSTED_PROXIES", [])
+CAPTCHA_RATE_LIMIT = env_rate("CAPTCHA_RATE_LIMIT", "60/600")
+COMMENT_TRUSTED_PROXIES = env_list("COMMENT_TRUSTED_PROXIES", [], example="10.0.0.1,10.0.0.2")
 COMMENT_MODERATE_ALL = env_bool("COMMENT_MODERATE_ALL")
 COMMENT_MAX_LINKS = 2
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
 # Reads are counted in memory and written in batches this often (seconds).
-READ_FLUSH_SECONDS = float(os.environ.get("READ_FLUSH_SECONDS", "10"))
+READ_FLUSH_SECONDS = env_float("READ_FLUSH_SECONDS", 10.0)
 
 # Whole pages for anonymous readers are cached this long (seconds); any
 # content change makes them stale at once (pagecache/, articles/version.py).
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "30"))
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
 # How often each process re-reads the content version (seconds).
-PAGE_CACHE_VERSION_SECONDS = float(os.environ.get("PAGE_CACHE_VERSION_SECONDS", "1"))
+PAGE_CACHE_VERSION_SECONDS = env_float("PAGE_CACHE_VERSION_SECONDS", 1.0)
 # With Redis, how long a process reuses its own copy of a cached page; the
 # copy is checked against the content version like the shared one, so this
 # only adds to how far a cached "阅读量" can lag (30 + 5 s).
-PAGE_CACHE_LOCAL_SECONDS = int(os.environ.get("PAGE_CACHE_LOCAL_SECONDS", "5"))
+PAGE_CACHE_LOCAL_SECONDS = env_int("PAGE_CACHE_LOCAL_SECONDS", 5)
 
 # ---------------------------------------------------------------------------
 # The editors' admin (issue 4): the rich-text editor and the image pipeline.
@@ -248,7 +381,7 @@ PAGE_CACHE_LOCAL_SECONDS = int(os.environ.get("PAGE_CACHE_LOCAL_SECONDS", "5"))
 # articles/sanitize.py keeps; the plugins that write inline styles, iframes,
 # raw HTML or Markdown are removed.
 # ---------------------------------------------------------------------------
-ARTICLE_IMAGE_MAX_BYTES = int(os.environ.get("ARTICLE_IMAGE_MAX_BYTES", 10 * 1024 * 1024))
+ARTICLE_IMAGE_MAX_BYTES = env_int("ARTICLE_IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 ARTICLE_IMAGE_MAX_WIDTH = 1600  # pixels; wider images are scaled down
 ARTICLE_IMAGE_MAX_SIDE = 8000  # pixels; larger dimensions are refused unread
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "admin:articles_article_upload_image"

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Generate the demo illustration images for the seller knowledge base.
 
-Run from the project root:
+Run it from anywhere; it writes into the project it lives in (give file
+names, e.g. cover-shop.jpg funnel.png, to draw only those):
 
-    python articles/demo/make_images.py
+    .venv/bin/python scripts/make_demo_images.py [NAME ...]
 
 Outputs
   * article covers (960x540 JPEG)      -> articles/demo/covers/
@@ -33,7 +34,7 @@ FONT_REGULAR = FONT_DIR / "NotoSansCJK-Regular.ttc"
 FONT_BOLD = FONT_DIR / "NotoSansCJK-Bold.ttc"
 FONT_INDEX = 2  # face 2 of the collection is "Noto Sans CJK SC" (Simplified Chinese)
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 COVER_DIR = ROOT / "articles" / "demo" / "covers"
 BODY_DIR = ROOT / "static" / "img" / "demo"
 
