@@ -48,7 +48,8 @@ def build(target=None, **overrides):
         "respawn_failed_workers": True,
         "workers_lifetime": env_int("SERVER_WORKER_LIFETIME", 6 * 3600),
         "workers_kill_timeout": env_int("SERVER_KILL_TIMEOUT", 20),
-        "log_access": bool(os.environ.get("ACCESS_LOG")),
+        "log_access": (os.environ.get("ACCESS_LOG") or "").strip().lower()
+        in {"1", "true", "yes", "on"},
     }
     settings.update(overrides)
     return Granian(target, **settings)
