@@ -20,6 +20,26 @@ from pagecache.tests.client import stored_views
 pytestmark = pytest.mark.django_db
 
 
+def run_site_python(code, database):
+    """`code` in a Python process of its own with the site's settings, on a
+    SQLite file of its own, with no timer flush before the process ends."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SETTINGS_MODULE": "forum.settings",
+        "READ_FLUSH_SECONDS": "3600",
+    }
+    env.pop("REDIS_URL", None)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_reads_are_written_in_one_batch(article):
     other = make_article()
     counter = ReadCounter()
@@ -77,21 +97,7 @@ sys.exit(0)  # a normal exit, nothing flushed by hand
 
 def test_reads_are_flushed_when_the_process_exits(tmp_path):
     database = tmp_path / "exiting.sqlite3"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_SETTINGS_MODULE": "forum.settings",
-        "READ_FLUSH_SECONDS": "3600",  # no timer flush before the exit
-    }
-    env.pop("REDIS_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-c", EXITING_PROCESS],
-        env=env,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_site_python(EXITING_PROCESS, database)
     assert result.returncode == 0, result.stderr[-2000:]
     article_id = int(result.stdout.split()[-1])
     with sqlite3.connect(database) as db:
@@ -136,21 +142,7 @@ print("views", article.views)
 def test_reads_in_a_forked_worker_are_written_when_it_exits(tmp_path):
     """What granian does: its workers are forked and leave through os._exit(),
     which skips atexit."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'forked.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "forum.settings",
-        "READ_FLUSH_SECONDS": "3600",
-    }
-    env.pop("REDIS_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-c", FORKED_WORKER],
-        env=env,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_site_python(FORKED_WORKER, tmp_path / "forked.sqlite3")
     assert "views 8" in result.stdout, result.stderr[-2000:]
 
 
