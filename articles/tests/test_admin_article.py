@@ -2,6 +2,7 @@
 writing, SEO fill, history, uploads, covers, flags and scheduling."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -223,3 +224,18 @@ def test_changelist_filters(admin_client, query, shown, hidden):
     make_article(title="推荐文章", is_recommended=True)
     html = admin_client.get(CHANGELIST + query).content.decode()
     assert shown in html and hidden not in html
+
+
+def test_the_tag_filter_keeps_a_rare_tag_it_is_filtering_by(admin_client):
+    """The filter lists the 30 most used tags; a rarer one reached by its
+    link from the tag list still shows, selected, so the editor sees why
+    the list is short."""
+    for n in range(31):
+        make_article(tags=[f"常用{n:02d}"]), make_article(tags=[f"常用{n:02d}"])
+    make_article(title="冷门文章", tags=["冷门标签"])
+    rare = Tag.objects.get(name="冷门标签")
+    html = admin_client.get(CHANGELIST + f"?tag={rare.slug}").content.decode()
+    assert "冷门文章" in html
+    assert re.search(r'<li class="selected">\s*<a href="\?tag=[^"]*"[^>]*>冷门标签</a>', html)
+    unfiltered = admin_client.get(CHANGELIST).content.decode()
+    assert "冷门标签</a>" not in unfiltered.split('id="changelist-filter"')[1]

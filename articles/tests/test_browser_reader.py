@@ -117,7 +117,9 @@ def test_a_reader_browses_from_home_to_search(demo, desktop_page, shoot):
     assert heading(page) == "网站地图"
     section_titles = page.locator(".sitemap-section h2 a").all_inner_texts()
     assert section_titles == list(Category.objects.values_list("name", flat=True))
-    assert page.locator(".sitemap-section li a").count() == Article.objects.published().count()
+    # The demo's 45 articles, all published (a fixed number: counting them
+    # with published() would pass whatever published() let through).
+    assert page.locator(".sitemap-section li a").count() == 45
     shoot(page, "sitemap")
 
     # Search from the header box.

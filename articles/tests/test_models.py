@@ -107,3 +107,26 @@ def test_related_without_tags_is_the_category(django_assert_num_queries):
     make_article()
     with django_assert_num_queries(2):  # the tags, then the related articles
         assert Article.objects.published().related_to(article) == [neighbour]
+
+
+def test_saving_only_the_body_also_saves_what_is_made_from_it():
+    """save(update_fields=["body"]) (a script, a data migration) keeps the
+    searched text, the generated SEO description and the thumbnail in step."""
+    article = make_article(body="<p>旧的正文</p>")
+    article.body = "<p>换成直通车的新正文</p>"
+    article.seo_description = ""
+    article.save(update_fields=["body"])
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.body_text == "换成直通车的新正文"
+    assert stored.seo_description == "换成直通车的新正文"
+    assert list(Article.objects.search("直通车")) == [stored]
+
+
+def test_seo_keywords_from_tags_stop_at_200_characters_on_a_whole_tag():
+    names = [f"标签{n:02d}" + "长" * 20 for n in range(12)]  # 24 characters each
+    article = make_article(tags=names, seo_keywords="")
+    assert article.fill_seo_keywords() is True
+    keywords = Article.objects.get(pk=article.pk).seo_keywords
+    assert len(keywords) <= 200
+    assert keywords.split(",") == sorted(names)[: len(keywords.split(","))]
+    assert len(keywords.split(",")) == 8  # 8 x 24 + 7 commas = 199; a ninth would not fit

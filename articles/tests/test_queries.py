@@ -1,5 +1,7 @@
 """Query budgets: no page runs a query per row, whatever its length."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -101,3 +103,14 @@ def test_rerender_shows_the_current_read_count(client, many):
     Article.objects.filter(pk=article.pk).update(views=98765)
     html = client.get(article.get_absolute_url() + "?view=b", **crawler).content.decode()
     assert "阅读量:98765" in html
+
+
+def test_lists_never_read_the_article_bodies(client, many):
+    """Bodies are the bulk of the table; lists show excerpts of body_text."""
+    body_column = re.compile(r'"articles_article"\."body"(?!_)')
+    for path in ["/", many[0].category.get_absolute_url(), "/tags/标签1/", "/feed/"]:
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        reading = [q["sql"] for q in queries if body_column.search(q["sql"])]
+        assert reading == [], path

@@ -217,3 +217,19 @@ def test_refresh_pages_finds_an_article_rescheduled_outside_the_site(article):
     Article.objects.filter(pk=article.pk).update(published_at=later)
     call_command("refresh_pages", stdout=io.StringIO())
     assert ContentVersion.objects.get().next_publish_at == later
+
+
+def test_a_comment_stamp_committed_late_is_still_seen(article):
+    """A comment stamp is the writer's clock before it waited for the write
+    lock: it may commit after a newer stamp was read. Each process re-reads
+    the last minute of stamps, so the late one is not missed."""
+    from articles.version import version
+
+    other = make_article(category=article.category)
+    now = timezone.now()
+    Article.objects.filter(pk=other.pk).update(comments_changed_at=now)
+    assert version.article_stamp(other.pk) == now.timestamp()
+    late = now - timedelta(seconds=20)
+    Article.objects.filter(pk=article.pk).update(comments_changed_at=late)
+    version.forget()
+    assert version.article_stamp(article.pk) == late.timestamp()

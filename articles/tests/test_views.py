@@ -351,3 +351,14 @@ def test_phone_viewport_and_language(client):
     html = client.get("/").content.decode()
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     assert '<html lang="zh-CN">' in html
+
+
+def test_a_long_search_is_cut_to_fifty_characters(client):
+    """Every word of a query is a LIKE over every article: the query is cut
+    before it reaches the database, and the page says what was searched."""
+    make_article(title="直通车入门")
+    query = "直通车 " * 13 + "没有这个词"  # the first 50 characters are all 直通车
+    response = client.get("/search/", {"q": query})
+    assert "直通车入门" in main_text(response)
+    assert response.context["query"] == " ".join(query.split())[:50]
+    assert "没有这个词" not in response.context["query"]

@@ -1,5 +1,7 @@
 """The WSGI fast path: cached pages served before Django, and counted as reads."""
 
+from unittest import mock
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -88,3 +90,22 @@ def test_with_a_shared_cache_each_process_reuses_its_own_copy(article, settings)
     bump()
     assert call(path)[1]["X-Page-Cache"] == "miss"
     caches["local-pages"].clear()
+
+
+def test_a_failed_lookup_closes_the_connection_and_django_answers(article):
+    """A database gone away under the fast path (the version is read from
+    it): the broken connection is closed, so the next request opens a new
+    one, and this request is answered by Django."""
+    from django.db import OperationalError
+
+    path = article.get_absolute_url()
+    call(path)
+    with (
+        # The entry is found; reading the version to check it fails.
+        mock.patch("pagecache.wsgi._fresh", side_effect=OperationalError("gone")),
+        mock.patch("pagecache.wsgi.connection") as fast_path_connection,
+    ):
+        status, headers, body = call(path)
+    fast_path_connection.close.assert_called_once_with()
+    assert status == "200 OK" and headers.get("X-Page-Cache") != "hit"
+    assert "缓存测试" in body
