@@ -23,14 +23,12 @@ class TagAdmin(admin.ModelAdmin):
     action_form = TagActionForm
     actions = ["merge"]
     show_full_result_count = False
+    ordering = ["-usage_count", "name"]  # the most used first, as the header shows
 
     def get_queryset(self, request):
         return Tag.objects.annotate(usage_count=Count("taggit_taggeditem_items")).order_by(
             *self.get_ordering(request)
         )
-
-    def get_ordering(self, request):
-        return ["-usage_count", "name"]
 
     @admin.display(description="使用次数", ordering="usage_count")
     def usage(self, tag):

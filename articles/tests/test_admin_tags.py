@@ -44,3 +44,15 @@ def test_renaming_a_tag_keeps_its_articles(admin_client):
         reverse("admin:taggit_tag_change", args=[tag.pk]), {"name": "直通车", "slug": tag.slug}
     )
     assert list(article.tags.names()) == ["直通车"]
+
+
+def test_only_our_merge_is_offered(admin_client):
+    """taggit's own TagAdmin routes a row-by-row merge view; ours replaces it."""
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:taggit_tag_merge_tags")
+    response = admin_client.get(reverse("admin:taggit_tag_changelist"))
+    actions = [name for name, _label in response.context["action_form"].fields["action"].choices]
+    assert actions == ["", "merge"]
+    assert 'class="sortable column-usage sorted descending"' in response.content.decode()
