@@ -10,7 +10,10 @@ time a scheduled article goes live; passing that time bumps the version too.
 
 Visible comments change one article page only: instead of a bump, they
 stamp the article (`comments_changed_at`), and each process reads the stamps
-incrementally with the version.
+incrementally with the version. A process keeps only the stamps of the last
+`stamp_window()` seconds, longer than any cached page lives: an older stamp
+can no longer tell a fresh page from a stale one, so every process reads it
+as 0. Start-up and memory therefore do not grow with the number of articles.
 
 The one way to bump is `bump()`; `content_changed()` calls it when the
 surrounding transaction commits.
@@ -29,6 +32,14 @@ from .models import Article, ContentVersion
 
 # Longer than a writer can wait for the SQLite write lock (20 s).
 STAMP_OVERLAP = timedelta(seconds=60)
+
+
+def stamp_window() -> timedelta:
+    """How long a comment stamp matters: longer than a cached page can live
+    (in the shared cache, then in a process's own copy), with room for a
+    late commit."""
+    lives = settings.PAGE_CACHE_SECONDS + settings.PAGE_CACHE_LOCAL_SECONDS
+    return timedelta(seconds=lives) + STAMP_OVERLAP
 
 
 def bump(using="default"):
@@ -74,15 +85,20 @@ class _Version:
     def _load(self):
         row = ContentVersion.objects.filter(pk=1).values_list("version", "next_publish_at").first()
         self._remember(row or bump())
-        changed = Article.objects.filter(comments_changed_at__isnull=False)
+        horizon = timezone.now() - stamp_window()
+        since = horizon
         if self._stamps_since is not None:
             # A stamp is the writer's clock before its UPDATE waited for the
             # write lock: it can commit after a later stamp was read.
-            changed = changed.filter(comments_changed_at__gte=self._stamps_since - STAMP_OVERLAP)
+            since = max(horizon, self._stamps_since - STAMP_OVERLAP)
+        changed = Article.objects.filter(comments_changed_at__gte=since)
         for pk, moment in changed.values_list("pk", "comments_changed_at"):
             self._stamps[pk] = moment.timestamp()
             if self._stamps_since is None or moment > self._stamps_since:
                 self._stamps_since = moment
+        oldest = horizon.timestamp()
+        if any(stamp < oldest for stamp in self._stamps.values()):
+            self._stamps = {pk: stamp for pk, stamp in self._stamps.items() if stamp >= oldest}
 
     def article_stamp(self, article_id) -> float:
         """When the visible comments of an article last changed (0: never)."""

@@ -233,3 +233,34 @@ def test_a_comment_stamp_committed_late_is_still_seen(article):
     Article.objects.filter(pk=article.pk).update(comments_changed_at=late)
     version.forget()
     assert version.article_stamp(article.pk) == late.timestamp()
+
+
+def test_start_up_reads_only_the_stamps_a_cached_page_can_still_depend_on(article):
+    """Thousands of articles whose comments changed long ago: a process that
+    starts reads none of their stamps (memory and start-up do not grow with
+    the site), and a recent stamp still makes its page stale."""
+    from articles.version import _Version, stamp_window
+
+    long_ago = timezone.now() - stamp_window() - timedelta(minutes=5)
+    old = [make_article(category=article.category) for _ in range(30)]
+    Article.objects.filter(pk__in=[a.pk for a in old]).update(comments_changed_at=long_ago)
+    recent = timezone.now()
+    Article.objects.filter(pk=article.pk).update(comments_changed_at=recent)
+    process = _Version()
+    assert process.article_stamp(article.pk) == recent.timestamp()
+    assert process.article_stamp(old[0].pk) == 0.0
+    assert set(process._stamps) == {article.pk}
+
+
+def test_a_stamp_is_forgotten_once_no_cached_page_can_predate_it(article, settings):
+    from articles.version import _Version
+
+    process = _Version()
+    stamped = timezone.now()
+    Article.objects.filter(pk=article.pk).update(comments_changed_at=stamped)
+    assert process.article_stamp(article.pk) == stamped.timestamp()
+    later = stamped + timedelta(seconds=settings.PAGE_CACHE_SECONDS + 200)
+    with mock.patch("articles.version.timezone.now", return_value=later):
+        process.forget()
+        assert process.article_stamp(article.pk) == 0.0
+    assert process._stamps == {}
