@@ -123,7 +123,19 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_pub_idx"),
             models.Index(fields=["category", "status", "published_at"], name="article_cat_pub_idx"),
-            models.Index(fields=["status", "views"], name="article_views_idx"),
+            # 热门内容: the most read, read in order from the index.
+            models.Index(
+                fields=["status", "views", "published_at", "id"], name="article_popular_idx"
+            ),
+            # A category's list, pinned first, at any depth (articles/paging.py).
+            models.Index(
+                fields=["category", "status", "is_pinned", "published_at", "id"],
+                name="article_cat_pinned_idx",
+            ),
+            # The sitemaps' lastmod: the newest change among what readers see.
+            models.Index(
+                fields=["status", "updated_at", "published_at"], name="article_updated_idx"
+            ),
             models.Index(fields=["status", "is_pinned", "published_at"], name="article_pinned_idx"),
             # The admin's article list (all statuses, newest first).
             models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),

@@ -106,19 +106,51 @@ class ArticleQuerySet(models.QuerySet):
             condition &= Q(title__icontains=word) | Q(body_text__icontains=word)
         return self.filter(condition)
 
-    def related_to(self, article, limit=10):
+    def related_to(self, article, limit=10, per_tag=200):
         """Up to `limit` articles sharing the most tags with `article`, topped
-        up with the newest of its category, in one query."""
+        up with the newest of its category, in one query. The candidates are
+        the newest `per_tag` articles of each of its tags and the newest
+        `limit` of its category, so the work is bounded however many
+        articles a tag or a category has."""
+        from taggit.models import TaggedItem
+
         tag_ids = [tag.pk for tag in article.tags.all()]
-        same_category = Q(category_id=article.category_id)
         candidates = self.exclude(pk=article.pk)
+        same_category = Q(category_id=article.category_id)
         if not tag_ids:
             return list(candidates.filter(same_category).newest()[:limit])
+        bounded = Q(pk__in=candidates.filter(same_category).newest().values("pk")[:limit])
+        for tag_id in tag_ids:
+            newest = (
+                TaggedItem.objects.filter(tag_id=tag_id, content_type_id=_content_type_id())
+                .order_by("-object_id")
+                .values("object_id")[:per_tag]
+            )
+            bounded |= Q(pk__in=newest)
         return list(
-            candidates.filter(Q(tags__in=tag_ids) | same_category)
+            candidates.filter(bounded)
             .annotate(
                 shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
                 in_category=Case(When(same_category, then=1), default=0),
             )
             .order_by("-shared_tags", "-in_category", "-published_at", "-id")[:limit]
         )
+
+    def newest_per_category(self, category_ids, limit):
+        """The newest `limit` of each category, in one query (each category's
+        part read from the category index, not a ranking of every article)."""
+        per_category = Q()
+        for category_id in category_ids:
+            newest = self.filter(category_id=category_id).newest().values("pk")[:limit]
+            per_category |= Q(pk__in=newest)
+        if not per_category:
+            return self.none()
+        return self.filter(per_category).newest()
+
+
+def _content_type_id():
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import Article
+
+    return ContentType.objects.get_for_model(Article).pk

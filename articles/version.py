@@ -91,7 +91,7 @@ class _Version:
             # A stamp is the writer's clock before its UPDATE waited for the
             # write lock: it can commit after a later stamp was read.
             since = max(horizon, self._stamps_since - STAMP_OVERLAP)
-        changed = Article.objects.filter(comments_changed_at__gte=since)
+        changed = Article.objects.filter(comments_changed_at__gte=since).order_by()
         for pk, moment in changed.values_list("pk", "comments_changed_at"):
             self._stamps[pk] = moment.timestamp()
             if self._stamps_since is None or moment > self._stamps_since:

@@ -1,10 +1,9 @@
 """The reading site's pages: home, category, tag, search, article, site map, robots.txt."""
 
+import hashlib
 from os.path import commonpath
 
 from django.conf import settings
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -15,6 +14,7 @@ from taggit.models import Tag
 from .links import absolute_url, page_path
 from .models import Article, Category
 from .pages import article_page_context, public_article, structured_data
+from .paging import ArticlePaginator
 from .reads import is_reader, reads
 from .version import request_version
 
@@ -32,11 +32,19 @@ class ArticleListMixin:
     """Shared by every paginated list of published articles."""
 
     paginate_by = settings.ARTICLES_PER_PAGE
+    paginator_class = ArticlePaginator
     template_name = "articles/article_list.html"
     context_object_name = "articles"
 
     def get_queryset(self):
         return Article.objects.published().for_list().newest()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The list's length, counted once per content version (the address
+        # hashed: a search's q is the reader's to make as long as they like).
+        address = hashlib.blake2b(page_path(self.request, 1).encode(), digest_size=16).hexdigest()
+        key = f"list:count:{request_version(self.request)}:{address}"
+        return super().get_paginator(queryset, per_page, count_key=key, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -71,14 +79,7 @@ class HomeView(ArticleListMixin, ListView):
         newest_per_category = (
             Article.objects.published()
             .for_list()
-            .annotate(
-                row=Window(
-                    RowNumber(),
-                    partition_by=F("category_id"),
-                    order_by=[F("published_at").desc(), F("id").desc()],
-                )
-            )
-            .filter(row__lte=HOME_BLOCK_SIZE)
+            .newest_per_category([c.pk for c in categories], HOME_BLOCK_SIZE)
         )
         by_category = {}
         for article in newest_per_category:

@@ -23,7 +23,9 @@ class TagAdmin(admin.ModelAdmin):
     action_form = TagActionForm
     actions = ["merge"]
     show_full_result_count = False
-    ordering = ["-usage_count", "name"]  # the most used first, as the header shows
+
+    def get_ordering(self, request):
+        return ["-usage_count", "name"]  # an annotation: not allowed as `ordering`
 
     def get_queryset(self, request):
         return Tag.objects.annotate(usage_count=Count("taggit_taggeditem_items")).order_by(
