@@ -84,6 +84,14 @@ class ArticleQuerySet(models.QuerySet):
         from body_text)."""
         return self.select_related("category").defer("body")
 
+    def top(self, count):
+        """The first `count` rows in this queryset's order, as a list: their
+        ids from an index first, then the rows by id. A join in the same
+        query (select_related) can make SQLite plan the whole table and sort
+        it; without one it reads the order straight from the index."""
+        ids = list(self.values_list("pk", flat=True)[:count])
+        return list(self.filter(pk__in=ids)) if ids else []
+
     def newest(self):
         return self.order_by("-published_at", "-id")
 
@@ -108,7 +116,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def related_to(self, article, limit=10, per_tag=200):
         """Up to `limit` articles sharing the most tags with `article`, topped
-        up with the newest of its category, in one query. The candidates are
+        up with the newest of its category, in two queries. The candidates are
         the newest `per_tag` articles of each of its tags and the newest
         `limit` of its category, so the work is bounded however many
         articles a tag or a category has."""
@@ -127,8 +135,11 @@ class ArticleQuerySet(models.QuerySet):
                 .values("object_id")[:per_tag]
             )
             bounded |= Q(pk__in=newest)
+        # The candidates' ids first: with the publication rule beside it,
+        # SQLite would walk the publish-date index over every article.
+        ids = list(self.model.objects.filter(bounded).values_list("pk", flat=True))
         return list(
-            candidates.filter(bounded)
+            candidates.filter(pk__in=ids)
             .annotate(
                 shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
                 in_category=Case(When(same_category, then=1), default=0),
@@ -137,15 +148,21 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def newest_per_category(self, category_ids, limit):
-        """The newest `limit` of each category, in one query (each category's
-        part read from the category index, not a ranking of every article)."""
+        """The newest `limit` of each category among these articles: their ids
+        in one query (each category's part read from the category index, not
+        a ranking of every article), then a queryset of them. Chain for_list()
+        and the like after it."""
         per_category = Q()
         for category_id in category_ids:
             newest = self.filter(category_id=category_id).newest().values("pk")[:limit]
             per_category |= Q(pk__in=newest)
         if not per_category:
             return self.none()
-        return self.filter(per_category).newest()
+        # Each part applies this queryset's filters; the outer query only
+        # joins their ids (SQLite reads each part from its index), and the
+        # rows come by id, so no join can turn the plan around.
+        ids = list(self.model.objects.filter(per_category).values_list("pk", flat=True))
+        return self.model.objects.filter(pk__in=ids).newest()
 
 
 def _content_type_id():

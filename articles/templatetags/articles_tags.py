@@ -62,7 +62,7 @@ def popular_articles(exclude=None):
     if entries is None:
         entries = [
             _popular_entry(a)
-            for a in Article.objects.published().for_list().popular()[: POPULAR_SIZE + 1]
+            for a in Article.objects.published().for_list().popular().top(POPULAR_SIZE + 1)
         ]
         cache.set(key, entries, FRAGMENT_SECONDS)
     exclude_pk = getattr(exclude, "pk", None)

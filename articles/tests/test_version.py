@@ -264,3 +264,20 @@ def test_a_stamp_is_forgotten_once_no_cached_page_can_predate_it(article, settin
         process.forget()
         assert process.article_stamp(article.pk) == 0.0
     assert process._stamps == {}
+
+
+def test_a_publish_time_already_past_bumps_once_not_on_every_request(article):
+    """If the next publish time the database reports is already past by this
+    process's clock (clocks that disagree, a row written by hand), the
+    version goes up once, not on every call."""
+    from articles.models import ContentVersion
+    from articles.version import _Version, bump
+
+    make_article(category=article.category, published_at=timezone.now() + timedelta(minutes=30))
+    bump()  # as the commit would: the next publish time is in 30 minutes
+    process = _Version()
+    ahead = timezone.now().timestamp() + 3600  # this process's clock, an hour ahead
+    with mock.patch("articles.version.time.time", return_value=ahead):
+        first = process.current()
+        assert [process.current() for _ in range(5)] == [first] * 5
+    assert ContentVersion.objects.get().version == first
