@@ -15,12 +15,15 @@ COUNT_SECONDS = 600
 
 
 class ArticlePaginator(Paginator):
-    def __init__(self, object_list, per_page, *, count_key="", **kwargs):
+    def __init__(self, object_list, per_page, *, count_key="", count=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.count_key = count_key
+        self.known_count = count
 
     @cached_property
     def count(self):
+        if self.known_count is not None:
+            return self.known_count
         if not self.count_key:
             return super().count
         count = cache.get(self.count_key)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("sitemap/", views.SiteMapView.as_view(), name="sitemap"),
+    path("sitemap/<str:slug>/", views.SiteMapCategoryView.as_view(), name="sitemap-category"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("tags/<str:slug>/", views.TagView.as_view(), name="tag"),
     path("<str:category>/<int:pk>.html", views.ArticleDetailView.as_view(), name="detail"),

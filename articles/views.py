@@ -4,6 +4,8 @@ import hashlib
 from os.path import commonpath
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -13,7 +15,7 @@ from taggit.models import Tag
 
 from .links import absolute_url, page_path
 from .models import Article, Category
-from .pages import article_page_context, public_article, structured_data
+from .pages import PAGE_DATA_SECONDS, article_page_context, public_article, structured_data
 from .paging import ArticlePaginator
 from .reads import is_reader, reads
 from .version import request_version
@@ -169,23 +171,78 @@ class ArticleDetailView(DetailView):
         return context
 
 
+SITEMAP_PREVIEW = 10  # articles per category on the 网站地图's first page
+SITEMAP_PAGE_SIZE = 200  # links on a page of one category's full list
+
+
 class SiteMapView(TemplateView):
+    """网站地图: every category with its size and newest articles, each
+    leading to its full list (SiteMapCategoryView), so no page holds more
+    than a few hundred links however large the site."""
+
     template_name = "articles/sitemap.html"
 
     def get_context_data(self, **kwargs):
-        articles = (
+        categories = list(Category.objects.all())
+        counts = category_sizes(request_version(self.request))
+        newest = (
             Article.objects.published()
+            .newest_per_category([c.pk for c in categories], SITEMAP_PREVIEW)
+            .select_related("category")
+            .only("id", "title", "published_at", "category_id", "category__slug")
+        )
+        by_category = {}
+        for article in newest:
+            by_category.setdefault(article.category_id, []).append(article)
+        sections = [
+            (category, by_category.get(category.pk, []), counts.get(category.pk, 0))
+            for category in categories
+        ]
+        return super().get_context_data(sections=sections, **kwargs)
+
+
+def category_sizes(content_version):
+    """{category id: published articles}, counted once per content version."""
+    key = f"sitemap:sizes:{content_version}"
+    sizes = cache.get(key)
+    if sizes is None:
+        rows = (
+            Article.objects.published().order_by().values_list("category").annotate(n=Count("pk"))
+        )
+        sizes = dict(rows)
+        cache.set(key, sizes, PAGE_DATA_SECONDS)
+    return sizes
+
+
+class SiteMapCategoryView(ListView):
+    """One category's articles in the 网站地图, newest first, paginated."""
+
+    template_name = "articles/sitemap_category.html"
+    context_object_name = "articles"
+    paginator_class = ArticlePaginator
+
+    def get_paginate_by(self, queryset):
+        return SITEMAP_PAGE_SIZE
+
+    def get_queryset(self):
+        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        return (
+            Article.objects.published()
+            .filter(category=self.category)
             .select_related("category")
             .only("id", "title", "published_at", "category_id", "category__slug")
             .newest()
         )
-        by_category = {}
-        for article in articles:
-            by_category.setdefault(article.category_id, []).append(article)
-        sections = [
-            (category, by_category.get(category.pk, [])) for category in Category.objects.all()
-        ]
-        return super().get_context_data(sections=sections, **kwargs)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        count = category_sizes(request_version(self.request)).get(self.category.pk, 0)
+        kwargs.setdefault("count", count)
+        return super().get_paginator(queryset, per_page, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(category=self.category, **kwargs)
+        context.update(pagination_links(self.request, context.get("page_obj")))
+        return context
 
 
 @require_safe

@@ -21,6 +21,7 @@ CACHED_VIEWS = frozenset(
         "articles:tag",
         "articles:detail",
         "articles:sitemap",
+        "articles:sitemap-category",
         "articles:feed",
         "sitemap-index",
         "sitemap-section",

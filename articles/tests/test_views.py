@@ -362,3 +362,31 @@ def test_a_long_search_is_cut_to_fifty_characters(client):
     assert "直通车入门" in main_text(response)
     assert response.context["query"] == " ".join(query.split())[:50]
     assert "没有这个词" not in response.context["query"]
+
+
+def test_the_site_map_shows_each_category_s_newest_and_pages_the_rest(client, monkeypatch):
+    """At 100,000 articles one page of every link would be megabytes: the
+    网站地图 lists each category's newest, and its full list in pages."""
+    from articles import views
+
+    monkeypatch.setattr(views, "SITEMAP_PREVIEW", 3)
+    monkeypatch.setattr(views, "SITEMAP_PAGE_SIZE", 10)
+    big = make_category(name="大分类", slug="big")
+    small = make_category(name="小分类", slug="small")
+    titles = [make_article(category=big, title=f"大分类文章{n:02d}").title for n in range(25)]
+    make_article(category=big, title="大分类草稿", status=Article.Status.DRAFT)
+    make_article(category=small, title="小分类文章")
+    page = client.get("/sitemap/").content.decode()
+    html = page[page.index("<main") : page.index("</main>")]  # not the sidebars
+    assert "(25 篇)" in html and "(1 篇)" in html
+    # the newest three (the factory dates each article a minute before the last)
+    assert all(title in html for title in titles[:3]) and titles[3] not in html
+    assert 'href="/sitemap/big/">查看“大分类”全部 25 篇文章 ›</a>' in html
+    assert "/sitemap/small/" not in html  # nothing more to see
+    first = client.get("/sitemap/big/")
+    assert [a.title for a in first.context["articles"]] == titles[:10]
+    last = client.get("/sitemap/big/", {"page": 3})
+    assert [a.title for a in last.context["articles"]] == titles[20:]
+    assert "大分类草稿" not in first.content.decode() + last.content.decode()
+    assert '<link rel="prev" href="http://testserver/sitemap/big/?page=2">' in last.content.decode()
+    assert client.get("/sitemap/nope/").status_code == 404
