@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -239,3 +241,12 @@ def test_the_tag_filter_keeps_a_rare_tag_it_is_filtering_by(admin_client):
     assert re.search(r'<li class="selected">\s*<a href="\?tag=[^"]*"[^>]*>冷门标签</a>', html)
     unfiltered = admin_client.get(CHANGELIST).content.decode()
     assert "冷门标签</a>" not in unfiltered.split('id="changelist-filter"')[1]
+
+
+def test_the_tag_filter_counts_tag_uses_once_per_content_version(admin_client):
+    make_article(tags=["直通车", "选品"])
+    admin_client.get(CHANGELIST)
+    with CaptureQueriesContext(connection) as queries:
+        html = admin_client.get(CHANGELIST).content.decode()
+    assert "直通车</a>" in html.split('id="changelist-filter"')[1]
+    assert not [q for q in queries if 'COUNT("taggit_taggeditem"' in q["sql"]]
