@@ -21,6 +21,7 @@ surrounding transaction commits.
 
 import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -134,11 +135,30 @@ def request_version(request) -> int:
         return request.content_version
 
 
+_deferred = threading.local()
+
+
+@contextmanager
+def one_bump_at_the_end():
+    """Inside this block content_changed() does nothing; one bump follows
+    it. For a command writing thousands of articles (an import), where a
+    bump per article would be a write per article for nothing."""
+    _deferred.depth = getattr(_deferred, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _deferred.depth -= 1
+        if not _deferred.depth:
+            bump()
+
+
 def content_changed():
     """Call after any change that a cached page may show. Takes effect when
     the surrounding transaction commits, once per commit: saving an article
     with its tags in the admin sends a dozen signals, and one bump is enough.
     """
+    if getattr(_deferred, "depth", 0):
+        return
     db = transaction.get_connection()
     seen = getattr(db, "content_commits", 0)
 

@@ -165,3 +165,37 @@ def test_the_demo_content_imports_cleanly():
     for article in published:
         assert 2 <= article.tags.count() <= 5, article.title
         assert "<h2>一、" in article.body and "温馨提示" in article.body, article.title
+
+
+def test_a_new_category_from_a_line_that_fails_is_not_used_by_the_next(tmp_path):
+    """The category a failing line created is rolled back with it; the next
+    line must create it again, not reuse the vanished row."""
+    from unittest import mock
+
+    from django.db import IntegrityError
+
+    first = line(category="xinfenlei", category_name="新分类", source_url="https://old.example/1")
+    second = line(category="xinfenlei", category_name="新分类", source_url="https://old.example/2")
+    real_save = Article.save
+    calls = []
+
+    def save_failing_once(self, *args, **kwargs):
+        calls.append(self.title)
+        if len(calls) == 1:
+            raise IntegrityError("the first line fails after its category was made")
+        return real_save(self, *args, **kwargs)
+
+    with mock.patch.object(Article, "save", save_failing_once), pytest.raises(CommandError):
+        run_import(tmp_path, first, second)
+    assert Article.objects.get().category.name == "新分类"
+    assert Category.objects.filter(slug="xinfenlei").count() == 1
+
+
+def test_an_import_bumps_the_content_version_once(tmp_path, django_capture_on_commit_callbacks):
+    from articles.models import ContentVersion
+
+    before = ContentVersion.objects.get().version
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(tmp_path, *[line(source_url=f"https://old.example/{n}") for n in range(5)])
+    assert Article.objects.count() == 5
+    assert ContentVersion.objects.get().version == before + 1

@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from articles import images
 from articles.models import Article, Category
+from articles.version import one_bump_at_the_end
 
 PROGRESS_FROM_LINES = 200
 
@@ -100,11 +101,12 @@ def _cover(record, base_dir):
         raise LineError(f"封面图 “{raw}” {error.messages[0]}") from None
 
 
-def _category(record):
+def _category(record, known):
     slug = _text(record, "category", required=True, max_length=30)
     name = _text(record, "category_name", max_length=30)
-    category = Category.objects.filter(slug=slug).first()
+    category = known.get(slug) or Category.objects.filter(slug=slug).first()
     if category:
+        known[slug] = category
         return category  # An existing category keeps its name.
     if not name:
         raise LineError(f"分类 “{slug}” 不存在,需要提供 category_name 才能创建")
@@ -114,11 +116,11 @@ def _category(record):
     except ValidationError as error:
         messages = "; ".join(m for ms in error.message_dict.values() for m in ms)
         raise LineError(f"无法创建分类 “{slug}”:{messages}") from None
-    category.save()
+    category.save()  # not remembered yet: this line may still roll back
     return category
 
 
-def import_line(record, *, base_dir, skip_existing=False):
+def import_line(record, *, base_dir, skip_existing=False, categories=None):
     """Create or update one article from a parsed line; returns 'created',
     'updated' or 'skipped'."""
     if not isinstance(record, dict):
@@ -135,12 +137,14 @@ def import_line(record, *, base_dir, skip_existing=False):
 
     article = None
     if source_url:
-        article = Article.objects.filter(source_url=source_url).first()
+        # The exclude() names the unique index's condition, so SQLite reads
+        # the index instead of the table.
+        article = Article.objects.exclude(source_url="").filter(source_url=source_url).first()
         if article and skip_existing:
             return "skipped"
     created = article is None
     article = article or Article(source_url=source_url)
-    article.category = _category(record)
+    article.category = _category(record, {} if categories is None else categories)
     article.title = title
     article.body = body
     article.summary = summary
@@ -175,7 +179,9 @@ class Command(BaseCommand):
         counts = {"created": 0, "updated": 0, "skipped": 0}
         failures = []
         base_dir = file.resolve().parent
-        with file.open("rb") as handle:
+        categories = {}  # slug -> category, read once per run
+        # One content-version bump when the run ends, not one per article.
+        with one_bump_at_the_end(), file.open("rb") as handle:
             lines = tqdm(
                 handle,
                 total=total,
@@ -196,7 +202,10 @@ class Command(BaseCommand):
                     record = json.loads(line)
                     with transaction.atomic():
                         outcome = import_line(
-                            record, base_dir=base_dir, skip_existing=skip_existing
+                            record,
+                            base_dir=base_dir,
+                            skip_existing=skip_existing,
+                            categories=categories,
                         )
                     counts[outcome] += 1
                 except json.JSONDecodeError as error:
