@@ -137,7 +137,7 @@ class ArticleQuerySet(models.QuerySet):
             bounded |= Q(pk__in=newest)
         # The candidates' ids first: with the publication rule beside it,
         # SQLite would walk the publish-date index over every article.
-        ids = list(self.model.objects.filter(bounded).values_list("pk", flat=True))
+        ids = list(self.model.objects.filter(bounded).order_by().values_list("pk", flat=True))
         return list(
             candidates.filter(pk__in=ids)
             .annotate(
@@ -161,7 +161,7 @@ class ArticleQuerySet(models.QuerySet):
         # Each part applies this queryset's filters; the outer query only
         # joins their ids (SQLite reads each part from its index), and the
         # rows come by id, so no join can turn the plan around.
-        ids = list(self.model.objects.filter(per_category).values_list("pk", flat=True))
+        ids = list(self.model.objects.filter(per_category).order_by().values_list("pk", flat=True))
         return self.model.objects.filter(pk__in=ids).newest()
 
 
