@@ -8,6 +8,7 @@ nothing depends on how fast the test runs.
 
 import base64
 import io
+import random
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -17,7 +18,7 @@ from PIL import Image
 
 from comments import captcha as captcha_module
 from comments.captcha import TTL, captcha_check, captcha_create
-from comments.captcha_image import HEIGHT, WIDTH
+from comments.captcha_image import HEIGHT, WIDTH, render_png
 from comments.models import CaptchaChallenge
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +82,19 @@ def test_the_image_is_a_png_data_url_of_the_captcha_size(clock):
     assert image.startswith(prefix)
     with Image.open(io.BytesIO(base64.b64decode(image.removeprefix(prefix)))) as png:
         assert png.format == "PNG" and png.size == (WIDTH, HEIGHT)
+
+
+def test_the_image_stays_a_few_kilobytes():
+    """It travels inline in the JSON of every comment form a phone opens
+    (about 4 KB; a full 256-colour palette would double it)."""
+    for seed in range(5):
+        assert len(render_png(ANSWER, rng=random.Random(seed))) < 5_000
+
+
+@pytest.mark.parametrize("answer", [None, "", "  "])
+def test_there_is_no_picture_of_no_answer(answer):
+    with pytest.raises(ValueError):
+        render_png(answer)
 
 
 def test_an_answer_is_accepted_from_three_seconds_to_ten_minutes(clock):
