@@ -8,7 +8,7 @@ PORT ?= 8000
 # spaces) is given here.
 DJHTML := $(VENV)/bin/djhtml --tabwidth 2
 
-.PHONY: run test test-browser audit lint format bench bench-render captcha-ocr clean venv
+.PHONY: run test test-browser audit lint format bench bench-render captcha-ocr mutation clean venv
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,11 @@ bench: $(VENV)/.installed
 # Django's share of a page-cache miss: article renders timed in process.
 bench-render: $(VENV)/.installed
 	$(PY) bench/render.py $(RENDER_ARGS)
+
+# Mutation testing (bench/mutation.py): per module, mutants killed / total
+# and the survivors; MUTATE=articles/reads.py runs one module. Not part of test.
+mutation: $(VENV)/.installed-dev
+	$(PY) bench/mutation.py $(MUTATE) $(MUTATION_ARGS)
 
 captcha-ocr: $(VENV)/.installed
 	@command -v tesseract >/dev/null || \

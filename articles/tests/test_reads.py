@@ -5,6 +5,8 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections import Counter
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -13,6 +15,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles import reads as reads_module
+from articles.models import ArticleDailyReads
 from articles.reads import ReadCounter, reads
 from articles.tests.factories import make_article
 from pagecache.tests.client import stored_views
@@ -177,3 +181,229 @@ def test_concurrent_reads_and_flushes_lose_nothing_and_double_nothing():
         counter.flush()
     article.refresh_from_db()
     assert article.views == 800
+
+
+# From the mutation runs ------------------------------------------------------
+
+
+INTERVAL = 10  # READ_FLUSH_SECONDS in these tests
+
+
+class Clock:
+    """Stands in for the `time` module of articles.reads: it moves only when
+    a test moves it (or the counter sleeps on it)."""
+
+    def __init__(self):
+        self.now = 1000
+        self.slept = []
+        self.on_sleep = lambda: None
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+        self.on_sleep()
+
+
+class Threads:
+    """Stands in for the `threading` module of articles.reads: real locks,
+    and threads that are recorded when started but never run."""
+
+    Lock = staticmethod(threading.Lock)
+
+    def __init__(self):
+        self.started = []
+
+    def Thread(self, target=None, name=None, daemon=None):
+        thread = SimpleNamespace(target=target, name=name, daemon=daemon)
+        thread.start = lambda: self.started.append(thread)
+        return thread
+
+
+class TimerStopped(Exception):
+    pass
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(reads_module, "time", clock)
+    return clock
+
+
+@pytest.fixture
+def threads(monkeypatch):
+    threads = Threads()
+    monkeypatch.setattr(reads_module, "threading", threads)
+    return threads
+
+
+@pytest.fixture
+def counter(settings, clock, threads):
+    """The counter of one server process."""
+    settings.READ_FLUSH_SECONDS = INTERVAL
+    return ReadCounter()
+
+
+def stored(article):
+    article.refresh_from_db()
+    return article.views
+
+
+def test_reads_wait_in_memory_and_one_flush_writes_each_exactly_once(
+    counter, django_assert_num_queries
+):
+    read, other, unread = make_article(views=40), make_article(views=0), make_article(views=7)
+    with django_assert_num_queries(0):  # a page view never waits for the database
+        for _ in range(3):
+            counter.add(read.pk)
+        counter.add(other.pk)
+    assert [counter.pending(a.pk) for a in (read, other, unread)] == [3, 1, 0]
+    assert stored(read) == 40
+
+    assert counter.flush() == 4
+    assert [stored(a) for a in (read, other, unread)] == [43, 1, 7]
+    assert [counter.pending(a.pk) for a in (read, other, unread)] == [0, 0, 0]
+    # the admin dashboard's reads of the day come with the same write
+    daily = dict(ArticleDailyReads.objects.values_list("article_id", "views"))
+    assert daily == {read.pk: 3, other.pk: 1}
+
+    assert counter.flush() == 0  # nothing is written twice
+    assert stored(read) == 43
+
+
+def test_a_flush_with_nothing_to_write_touches_no_database(counter):
+    with CaptureQueriesContext(connection) as queries:
+        assert counter.flush() == 0
+    assert queries.captured_queries == []
+
+
+def test_a_batch_is_one_update_per_distinct_number_of_reads(counter):
+    articles = [make_article(views=0) for _ in range(4)]
+    for article, count in zip(articles, [2, 2, 5, 1]):
+        for _ in range(count):
+            counter.add(article.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert counter.flush() == 10
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "articles_article"')]
+    assert len(updates) == 3
+    assert [stored(a) for a in articles] == [2, 2, 5, 1]
+
+
+def test_a_failed_write_keeps_every_read_for_the_next_flush_and_logs_it(
+    counter, monkeypatch, caplog
+):
+    article = make_article(views=0)
+    counter.add(article.pk)
+    counter.add(article.pk)
+    with monkeypatch.context() as broken:
+        # the daily totals fail after the article's count was raised: both or neither
+        broken.setattr("articles.stats.record_reads", lambda batch: 1 / 0)
+        assert counter.flush() == 0
+    assert stored(article) == 0 and not ArticleDailyReads.objects.exists()
+    assert counter.pending(article.pk) == 2
+    (record,) = [r for r in caplog.records if r.name == "articles.reads"]
+    assert record.levelname == "ERROR" and record.exc_info
+
+    counter.add(article.pk)
+    assert counter.flush() == 3
+    assert stored(article) == 3
+
+
+def test_a_read_writes_itself_only_when_the_timer_is_three_intervals_late(counter, clock):
+    article = make_article(views=0)
+    clock.now += 3 * INTERVAL - 1
+    counter.add(article.pk)
+    assert stored(article) == 0 and counter.pending(article.pk) == 1
+
+    clock.now += 1  # three intervals since the last write
+    counter.add(article.pk)
+    assert stored(article) == 2 and counter.pending(article.pk) == 0
+
+    clock.now += 3 * INTERVAL - 1  # counted from that write
+    counter.add(article.pk)
+    assert stored(article) == 2 and counter.pending(article.pk) == 1
+
+
+@pytest.mark.parametrize("interval", [0.5, INTERVAL])
+def test_the_first_read_starts_one_background_writer(counter, threads, settings, interval):
+    settings.READ_FLUSH_SECONDS = interval
+    article = make_article()
+    counter.add(article.pk)
+    counter.add(article.pk)
+    (thread,) = threads.started
+    # a daemon: a server that is stopping never waits for its endless loop
+    assert thread.daemon is True
+    assert thread.target == counter._run
+
+
+def test_the_background_writer_writes_every_interval_and_returns_its_connection(
+    counter, threads, clock, monkeypatch
+):
+    closed = []
+    monkeypatch.setattr(reads_module, "connection", SimpleNamespace(close=lambda: closed.append(1)))
+    article = make_article(views=0)
+    counter.add(article.pk)
+    counter.add(article.pk)
+    (thread,) = threads.started
+
+    def second_sleep():
+        if len(clock.slept) == 2:
+            raise TimerStopped
+
+    clock.on_sleep = second_sleep
+    with pytest.raises(TimerStopped):
+        thread.target()
+    assert clock.slept == [INTERVAL, INTERVAL]
+    assert stored(article) == 2
+    assert closed == [1]  # once per write: a timer thread holds no connection between writes
+
+
+def test_with_no_interval_every_read_is_written_at_once_and_no_thread_starts(
+    counter, threads, settings
+):
+    settings.READ_FLUSH_SECONDS = 0
+    article = make_article(views=0)
+    counter.add(article.pk)
+    assert stored(article) == 1
+    assert threads.started == []
+
+
+def test_a_forked_worker_starts_without_its_parents_reads_and_with_its_own_timer(
+    settings, clock, threads, monkeypatch
+):
+    settings.READ_FLUSH_SECONDS = INTERVAL
+    # the process-wide counter, put back as it was after the test
+    monkeypatch.setattr(reads, "_pending", Counter())
+    monkeypatch.setattr(reads, "_timer", None)
+    monkeypatch.setattr(reads, "_lock", reads._lock)
+    monkeypatch.setattr(reads, "_last_flush", clock.now)
+    article = make_article(views=0)
+    reads.add(article.pk)  # the parent's read: the parent writes it
+    assert len(threads.started) == 1
+
+    reads_module._start_afresh_in_child()  # what os.fork() runs in the child
+    assert reads.pending(article.pk) == 0
+    reads.add(article.pk)
+    assert reads.pending(article.pk) == 1
+    assert len(threads.started) == 2  # the parent's timer thread did not come along
+
+
+def test_a_server_worker_writes_its_reads_when_multiprocessing_ends_it(counter, monkeypatch):
+    """granian's workers leave through os._exit(), which skips atexit: the
+    counter's flush is a multiprocessing finalizer, which runs before that."""
+    registered = []
+
+    def finalize(obj, callback, args=(), kwargs=None, exitpriority=None):
+        registered.append((callback, exitpriority))
+
+    monkeypatch.setattr(reads_module.multiprocessing.util, "Finalize", finalize)
+    article = make_article(views=0)
+    counter.add(article.pk)
+    reads_module._flush_when_the_process_ends(counter)
+    ((callback, exitpriority),) = registered
+    assert exitpriority is not None  # without one it runs only if garbage-collected
+    callback()
+    assert stored(article) == 1
