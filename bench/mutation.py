@@ -11,8 +11,14 @@ every surviving mutant with its change. mutmut itself runs, for each mutant,
 only those of the module's tests that call the mutated function.
 
 A survivor is either killed by a new test or explained in
-bench/mutation-survivors.md (its mutant name and why it is harmless); the
-run exits 1 when a module scores under TARGET or a survivor is unexplained.
+bench/mutation-survivors.md: its mutant name, whether it is *equivalent*
+(no one could tell it from the original) or *harmless* (a difference that
+does not matter: a log message, a thread name), and why. The run exits 1
+when a survivor is not explained there (a change made a feature untested,
+or changed the numbering of mutants: read the new survivor and explain or
+kill it) or mutmut failed. The score is printed twice: of all mutants, and
+without the equivalent ones (which no test can kill); a module under
+TARGET on the second is flagged.
 
 Runs on SQLite and the local-memory cache whatever DATABASE_URL and
 REDIS_URL say. Not part of `make test`.
@@ -43,10 +49,12 @@ MODULES = {
         "articles/tests/test_sanitize.py",
     ],
     "comments/captcha.py": [
+        "comments/tests/test_captcha.py",
         "comments/tests/test_comments.py",
     ],
     "comments/captcha_image.py": [
         "comments/tests/test_captcha_image.py",
+        "comments/tests/test_captcha.py",
     ],
     "articles/management/commands/import_articles.py": [
         "articles/tests/test_import.py",
@@ -55,7 +63,25 @@ MODULES = {
 }
 
 # Functions whose mutants are not run, per module, with the reason.
-NOT_MUTATED = {}
+_DRAWING = (
+    "drawing only: a mutant draws a different-looking captcha, not a broken one; "
+    "whether people can read it and OCR cannot is measured by `make captcha-ocr`"
+)
+NOT_MUTATED = {
+    "comments/captcha_image.py": {
+        name: _DRAWING
+        for name in (
+            "_font",
+            "_background",
+            "_glyph",
+            "_bezier",
+            "_thick_polyline",
+            "_curve_across",
+            "_warp",
+            "render_image",
+        )
+    },
+}
 
 TARGET = 90.0  # per cent of mutants killed, per module
 SURVIVORS_FILE = ROOT / "bench" / "mutation-survivors.md"
@@ -144,10 +170,12 @@ def changed_lines(name, path):
 
 
 def explained():
-    """Mutant names that bench/mutation-survivors.md gives a reason for."""
+    """{mutant name: "equivalent" or "harmless"} from bench/mutation-survivors.md."""
     if not SURVIVORS_FILE.exists():
-        return set()
-    return set(re.findall(r"`([\w.ǁ]+__mutmut_\d+)`", SURVIVORS_FILE.read_text(encoding="utf-8")))
+        return {}
+    row = re.compile(r"`([\wǁ.]+__mutmut_\d+)`.*\|\s*(equivalent|harmless)\s*\|")
+    text = SURVIVORS_FILE.read_text(encoding="utf-8")
+    return {m.group(1): m.group(2) for m in map(row.search, text.splitlines()) if m}
 
 
 def run_module(path, args):
@@ -229,24 +257,30 @@ def main():
     reasons = explained()
     failed = False
     print()
-    print(f"{'module':<50} {'killed':>7} {'total':>6} {'score':>7} {'time':>6}")
+    print(
+        f"{'module':<50} {'killed':>7} {'total':>6} {'score':>7} {'w/o equivalent':>15} {'time':>6}"
+    )
     for row in rows:
         if "error" in row:
             failed = True
             print(f"{row['path']:<50} {row['error']}")
             continue
-        score = 100.0 * row["killed"] / row["total"] if row["total"] else 100.0
-        row["score"] = score
-        failed |= score < TARGET
+        equivalent = sum(1 for name in row["survivors"] if reasons.get(name) == "equivalent")
+        score = percent(row["killed"], row["total"])
+        adjusted = percent(row["killed"], row["total"] - equivalent)
+        flag = "" if adjusted >= TARGET else f"  under {TARGET:.0f}%"
         print(
             f"{row['path']:<50} {row['killed']:>7} {row['total']:>6} {score:>6.1f}% "
-            f"{row['seconds']:>5.0f}s"
+            f"{adjusted:>14.1f}% {row['seconds']:>5.0f}s{flag}"
         )
     for path, names in NOT_MUTATED.items():
         if path in modules:
-            print(f"\nnot mutated in {path}:")
+            by_reason = {}
             for name, reason in names.items():
-                print(f"  {name}: {reason}")
+                by_reason.setdefault(reason, []).append(name)
+            print(f"\nnot mutated in {path}:")
+            for reason, functions_left_out in by_reason.items():
+                print(f"  {', '.join(functions_left_out)}: {reason}")
     for row in rows:
         if "error" in row:
             print(f"\n{row['path']}: {row['error']}\n{row['tail']}")
@@ -256,7 +290,7 @@ def main():
         print(f"\nsurvivors in {row['path']}:")
         for name, code in sorted(row["survivors"].items(), key=lambda kv: mutant_number(kv[0])):
             lines, diff = row["changes"][name]
-            mark = "explained" if name in reasons else "UNEXPLAINED"
+            mark = reasons.get(name, "UNEXPLAINED")
             failed |= name not in reasons
             print(f"  {name} [{status(code)}, {mark}]")
             if args.diff:
@@ -267,12 +301,16 @@ def main():
     print()
     if failed:
         print(
-            f"FAILED: a module under {TARGET:.0f}% killed, an error, or a survivor "
-            f"not explained in {SURVIVORS_FILE.relative_to(ROOT)}"
+            f"FAILED: mutmut failed, or a survivor is not explained in "
+            f"{SURVIVORS_FILE.relative_to(ROOT)}"
         )
         return 1
-    print(f"OK: every module at {TARGET:.0f}% or more, every survivor explained")
+    print(f"OK: every survivor is explained in {SURVIVORS_FILE.relative_to(ROOT)}")
     return 0
+
+
+def percent(part, whole):
+    return 100.0 * part / whole if whole else 100.0
 
 
 def mutant_number(name):
