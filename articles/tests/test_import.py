@@ -337,3 +337,17 @@ def test_the_progress_bar_starts_at_200_lines_on_the_commands_stderr(tmp_path, c
     else:
         assert stderr.getvalue() == ""
     assert capsys.readouterr().err == ""
+
+
+def test_values_the_database_cannot_hold_are_reported_per_line(tmp_path):
+    """A read count past the column's range, or a time before year 1 in UTC,
+    is that line's error; the lines after it still import."""
+    lines = [
+        line(views=2**63, source_url="https://old.example/big"),
+        line(published_at="0001-01-01T00:00:00+08:00", source_url="https://old.example/old"),
+        line(source_url="https://old.example/ok"),
+    ]
+    with pytest.raises(CommandError) as failed:
+        run_import(tmp_path, *lines)
+    assert "失败 2 行" in str(failed.value)
+    assert list(Article.objects.values_list("source_url", flat=True)) == ["https://old.example/ok"]

@@ -6,7 +6,7 @@ non-zero when any line failed.
 """
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -20,6 +20,8 @@ from articles.models import Article, Category
 from articles.version import one_bump_at_the_end
 
 PROGRESS_FROM_LINES = 200
+# The read count's column (PositiveIntegerField) holds this much on every database.
+MAX_VIEWS = 2_147_483_647
 
 
 class LineError(Exception):
@@ -50,6 +52,10 @@ def _published_at(record):
         raise LineError(f"published_at “{raw}” 不是 ISO 8601 时间") from None
     if moment.tzinfo is None:
         raise LineError(f"published_at “{raw}” 缺少时区,例如 +08:00")
+    try:
+        moment.astimezone(UTC)  # how it is stored; year 1 at +08:00 is out of range
+    except OverflowError:
+        raise LineError(f"published_at “{raw}” 超出可保存的时间范围") from None
     return moment
 
 
@@ -75,6 +81,8 @@ def _views(record):
     views = record["views"]
     if isinstance(views, bool) or not isinstance(views, int) or views < 0:
         raise LineError("字段 “views” 应为非负整数")
+    if views > MAX_VIEWS:
+        raise LineError(f"字段 “views” 不能超过 {MAX_VIEWS}")
     return views
 
 
