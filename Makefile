@@ -8,7 +8,7 @@ PORT ?= 8000
 # spaces) is given here.
 DJHTML := $(VENV)/bin/djhtml --tabwidth 2
 
-.PHONY: run test test-browser audit lint format bench bench-render captcha-ocr mutation clean venv
+.PHONY: run test test-browser audit lint format bench bench-scale bench-render captcha-ocr mutation clean venv
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,14 @@ bench: $(VENV)/.installed
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null)
 	$(PY) bench/run.py
+
+# The site at 100,000 articles and 1,000,000 comments against the demo size,
+# on SQLite and PostgreSQL (bench/scale.py); SCALE_ARGS="--articles 5000
+# --comments 50000 --database sqlite" for a quick run.
+bench-scale: $(VENV)/.installed
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null)
+	$(PY) -m bench.scale $(SCALE_ARGS)
 
 # Django's share of a page-cache miss: article renders timed in process.
 bench-render: $(VENV)/.installed
