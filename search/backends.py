@@ -101,7 +101,7 @@ class SQLiteBackend:
             f" bm25(search_fts, {TITLE_WEIGHT}, {TAGS_WEIGHT}, {SUMMARY_WEIGHT}, {BODY_WEIGHT})"
             f" * (CASE WHEN articles_article.title LIKE %s ESCAPE '\\' THEN {PHRASE_BOOST}"
             " ELSE 1.0 END) AS score"
-            " FROM search_fts JOIN articles_article ON articles_article.id = search_fts.rowid"
+            " FROM search_fts CROSS JOIN articles_article ON articles_article.id = search_fts.rowid"
             f" WHERE search_fts MATCH %s AND {where}"
             " ORDER BY score, articles_article.views DESC, articles_article.published_at DESC,"
             " articles_article.id DESC LIMIT %s"
@@ -115,7 +115,7 @@ class SQLiteBackend:
         where, params = published_where()
         sql = (
             "SELECT COUNT(*) FROM (SELECT 1 FROM search_fts"
-            " JOIN articles_article ON articles_article.id = search_fts.rowid"
+            " CROSS JOIN articles_article ON articles_article.id = search_fts.rowid"
             f" WHERE search_fts MATCH %s AND {where} LIMIT %s)"
         )
         with connection.cursor() as cursor:
