@@ -8,7 +8,7 @@ PORT ?= 8000
 # spaces) is given here.
 DJHTML := $(VENV)/bin/djhtml --tabwidth 2
 
-.PHONY: run test test-browser audit lint format bench bench-scale bench-render captcha-ocr mutation clean venv
+.PHONY: run test test-browser audit lint format bench bench-scale bench-render bench-search search-eval captcha-ocr mutation clean venv
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,19 @@ bench-render: $(VENV)/.installed
 # and the survivors; MUTATE=articles/reads.py runs one module. Not part of test.
 mutation: $(VENV)/.installed-dev
 	$(PY) bench/mutation.py $(MUTATE) $(MUTATION_ARGS)
+
+# The new search against the old LIKE search on the demo content: recall@10
+# and MRR over the judged queries of search/eval/judgments.jsonl.
+search-eval: $(VENV)/.installed
+	$(PY) bench/search_eval.py
+
+# Search at 100,000 generated articles on SQLite and on PostgreSQL (database
+# searchbench on BENCH_PG, created and dropped by the bench): index build
+# time and size, p50/p99 of uncached searches. Bounded by SEARCH_BENCH_ARGS'
+# --budget (seconds per database).
+SEARCH_BENCH_ARGS ?= --articles 100000 --queries 300 --budget 1200
+bench-search: $(VENV)/.installed
+	$(PY) bench/search_bench.py $(SEARCH_BENCH_ARGS)
 
 captcha-ocr: $(VENV)/.installed
 	@command -v tesseract >/dev/null || \

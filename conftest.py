@@ -3,6 +3,8 @@ from django.core.cache import caches
 
 from articles.reads import reads
 from articles.version import version
+from search.log import query_log
+from search.segment import segmenter
 
 # Fixtures shared by every app's tests: `category`, `article`, fast passwords.
 pytest_plugins = ["articles.tests.fixtures"]
@@ -19,6 +21,11 @@ def _plain_static_files_and_empty_cache(settings, tmp_path):
     # second), so query counts do not depend on how long a test takes.
     settings.PAGE_CACHE_VERSION_SECONDS = 3600
     version.forget()
+    # The segmenter reloads the dictionary when the content version moves;
+    # version numbers start afresh in each test's database.
+    segmenter.forget()
+    settings.SEARCH_LOG_FLUSH_SECONDS = 3600  # tests flush the query log themselves
+    query_log._pending.clear()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -141,6 +148,7 @@ def _forget_reads_counted_by_the_live_server(request):
     yield
     if request.node.get_closest_marker("browser"):
         reads._pending.clear()
+        query_log._pending.clear()  # the search log, likewise
 
 
 def pytest_terminal_summary(terminalreporter):

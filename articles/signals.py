@@ -2,11 +2,16 @@
 
 from django.db import connections
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from taggit.models import Tag, TaggedItem
 
 from .models import Article, Category, ContentVersion
 from .version import bump, content_changed
+
+# Sent with `article_ids` after tags were written in bulk (articles/tagging.py),
+# which sends no per-row signals: for what keeps its own copy of the tags
+# (the search index).
+articles_retagged = Signal()
 
 
 @receiver(post_save, sender=Article)

@@ -6,6 +6,7 @@ from django.db import transaction
 from taggit.models import Tag, TaggedItem
 
 from .models import Article
+from .signals import articles_retagged
 from .version import content_changed
 
 
@@ -31,6 +32,7 @@ def tag_articles(*, tag, article_ids) -> int:
             for pk in ids
             if pk not in tagged
         )
+        articles_retagged.send(sender=Article, article_ids=[pk for pk in ids if pk not in tagged])
         content_changed()
     return len(tagged)
 
@@ -58,5 +60,6 @@ def merge_tags(*, sources, target) -> int:
         )
         items.delete()
         Tag.objects.filter(pk__in=source_ids).delete()
+        articles_retagged.send(sender=Article, article_ids=[pk for ct, pk in moved])
         content_changed()
     return len(moved)

@@ -8,7 +8,6 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("search/", views.SearchView.as_view(), name="search"),
     path("sitemap/", views.SiteMapView.as_view(), name="sitemap"),
     path("sitemap/<str:slug>/", views.SiteMapCategoryView.as_view(), name="sitemap-category"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),

@@ -1,4 +1,5 @@
-"""The reading site's pages: home, category, tag, search, article, site map, robots.txt."""
+"""The reading site's pages: home, category, tag, article, site map, robots.txt.
+(The search page is the search app's.)"""
 
 import hashlib
 from os.path import commonpath
@@ -21,7 +22,6 @@ from .reads import is_reader, reads
 from .version import request_version
 
 HOME_BLOCK_SIZE = 6
-SEARCH_MAX_LENGTH = 50
 
 
 def counts_as_read(request) -> bool:
@@ -128,19 +128,6 @@ class TagView(ArticleListMixin, ListView):
             description=f"“{self.tag.name}”相关的电商运营文章",
             **kwargs,
         )
-
-
-class SearchView(ArticleListMixin, ListView):
-    template_name = "articles/search.html"
-
-    def get_queryset(self):
-        self.query = " ".join(self.request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
-        if not self.query:
-            return Article.objects.none()
-        return super().get_queryset().search(self.query)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, **kwargs)
 
 
 class ArticleDetailView(DetailView):
@@ -251,7 +238,7 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: " + reverse("admin:index"),
-        "Disallow: " + reverse("articles:search"),
+        "Disallow: " + reverse("search:search"),  # the search app's page
         # Every comment address (/comments/...): captcha, form pages, posts.
         "Disallow: "
         + commonpath([reverse("comments:captcha"), reverse("comments:form", args=[1])])

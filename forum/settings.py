@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_ckeditor_5",  # the editors' rich-text editor (see the block at the end)
     "articles",
+    "search",
     "comments",
     "pagecache",
     "dashboard",
@@ -359,6 +360,14 @@ COMMENT_TRUSTED_PROXIES = env_list("COMMENT_TRUSTED_PROXIES", [], example="10.0.
 COMMENT_MODERATE_ALL = env_bool("COMMENT_MODERATE_ALL")
 COMMENT_MAX_LINKS = 2
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
+
+# Search (search/): results cached per query (seconds), searches and
+# suggestion requests per address per window ("count/seconds"), and how
+# often each process writes its query log (seconds).
+SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 60)
+SEARCH_RATE_LIMIT = env_rate("SEARCH_RATE_LIMIT", "30/60")
+SEARCH_SUGGEST_RATE_LIMIT = env_rate("SEARCH_SUGGEST_RATE_LIMIT", "120/60")
+SEARCH_LOG_FLUSH_SECONDS = env_float("SEARCH_LOG_FLUSH_SECONDS", 10.0)
 
 # Reads are counted in memory and written in batches this often (seconds).
 READ_FLUSH_SECONDS = env_float("READ_FLUSH_SECONDS", 10.0)

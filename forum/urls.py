@@ -1,4 +1,4 @@
-"""The site's address table: admin, comments, sitemaps, robots, media, then the reading site."""
+"""The site's address table: admin, comments, sitemaps, robots, media, search, then the reading site."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -38,4 +38,5 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     )
 
+urlpatterns.append(path("", include("search.urls")))
 urlpatterns.append(path("", include("articles.urls")))

@@ -218,7 +218,16 @@ def test_an_unknown_log_level_stops_the_site_at_start_up():
 @pytest.fixture
 def project_copy(tmp_path):
     """A copy of the project's folders the fingerprint could look at."""
-    for name in ("articles", "comments", "pagecache", "dashboard", "forum", "templates", "static"):
+    for name in (
+        "articles",
+        "search",
+        "comments",
+        "pagecache",
+        "dashboard",
+        "forum",
+        "templates",
+        "static",
+    ):
         shutil.copytree(
             settings.BASE_DIR / name,
             tmp_path / name,

@@ -1,0 +1,86 @@
+"""Writing the index: an article's SearchDocument from its title, tags,
+summary and plain-text body.
+
+Every article gets a document, whatever its state: drafts, scheduled and
+live alike. Readers' searches join the article table with the publication
+rule (`Article.objects.published()`), so publishing, unpublishing and a
+publish time being reached change what readers find without touching the
+index. Deleting an article deletes its document (a cascade, in the same
+transaction). What writes documents is `reindex()`, called by the signal
+handlers in search/signals.py within the writing transaction, by the
+dictionary's changes, and by `manage.py rebuild_search_index`.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from taggit.models import TaggedItem
+
+from articles.models import Article
+
+from .models import SearchDocument
+from .segment import segmenter
+
+BATCH = 500
+
+
+def tag_names(article_ids):
+    """{article id: [tag names]} in one query."""
+    content_type = ContentType.objects.get_for_model(Article)
+    names = {}
+    rows = TaggedItem.objects.filter(
+        content_type=content_type, object_id__in=list(article_ids)
+    ).values_list("object_id", "tag__name")
+    for article_id, name in rows:
+        names.setdefault(article_id, []).append(name)
+    return names
+
+
+def document_for(article, tags, vocabulary) -> SearchDocument:
+    def words(text):
+        return " ".join(vocabulary.index_words(text))
+
+    return SearchDocument(
+        article_id=article.pk,
+        title=words(article.title),
+        tags=words(" ".join(sorted(tags))),
+        summary=words(article.summary),
+        body=words(article.body_text),
+    )
+
+
+def reindex(article_ids) -> int:
+    """(Re)write the documents of these articles; those that no longer exist
+    lose theirs. Returns how many documents were written."""
+    ids = sorted(set(article_ids))
+    written = 0
+    vocabulary = segmenter.current()
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        articles = list(
+            Article.objects.filter(pk__in=chunk).only("id", "title", "summary", "body_text")
+        )
+        tags = tag_names(chunk)
+        documents = [document_for(a, tags.get(a.pk, []), vocabulary) for a in articles]
+        with transaction.atomic():
+            SearchDocument.objects.filter(article_id__in=chunk).delete()
+            SearchDocument.objects.bulk_create(documents)
+        written += len(documents)
+    return written
+
+
+def articles_containing(words):
+    """Ids of the articles whose indexed text contains any of these words:
+    what a dictionary change may segment differently."""
+    from django.db.models import Q
+
+    condition = Q()
+    for word in {w for w in words if w}:
+        condition |= (
+            Q(title__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(body_text__icontains=word)
+            | Q(tags__name__icontains=word)
+        )
+    if not condition:
+        return []
+    return list(Article.objects.filter(condition).values_list("pk", flat=True).distinct())

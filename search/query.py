@@ -1,0 +1,113 @@
+"""What a reader typed, as the index reads it.
+
+`clean()` is the query as shown and cached: NFKC, whitespace folded, at
+most MAX_LENGTH characters. `parse()` cuts it into words (the segmenter's
+precise mode), drops the words of a question that say nothing (怎么办, 如何,
+的 ...) and single characters next to real words, and gives each remaining
+word its alternatives (itself and its synonyms). The result is a `Query`:
+groups of alternatives, each alternative one or more index words (several
+when a synonym is itself cut into words: a phrase).
+
+`correct()` proposes a query with a one-character typo fixed (值通车 ->
+直通车), against the dictionary, the synonyms and the tag names.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .segment import CJK_RE, STOPWORDS, normalize
+
+MAX_LENGTH = 100
+MAX_GROUPS = 12
+
+
+def clean(text) -> str:
+    text = unicodedata.normalize("NFKC", str(text or ""))
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return " ".join(text.split())[:MAX_LENGTH].strip()
+
+
+@dataclass
+class Query:
+    text: str
+    groups: list = field(default_factory=list)  # [[("word",), ("two", "words")], ...]
+    phrase: str = ""  # the whole query without spaces, for the title boost
+
+    @property
+    def words(self) -> list[str]:
+        """Every word that may be highlighted."""
+        found = []
+        for group in self.groups:
+            for alternative in group:
+                for word in alternative:
+                    if word not in found:
+                        found.append(word)
+        return found
+
+    def __bool__(self):
+        return bool(self.groups)
+
+
+def parse(text, vocabulary) -> Query:
+    text = clean(text)
+    words = [w for w in vocabulary.query_words(text) if w not in STOPWORDS]
+    longer = [w for w in words if len(w) > 1 or not CJK_RE.match(w)]
+    if longer:
+        words = longer  # 开 in 直通车怎么开 says less than it costs
+    groups, seen = [], set()
+    for word in words:
+        if word in seen:
+            continue
+        alternatives = []
+        for form in sorted(vocabulary.synonyms(word), key=lambda f: (f != word, f)):
+            seen.add(form)
+            pieces = tuple(vocabulary.query_words(form)) or (form,)
+            if pieces not in alternatives:
+                alternatives.append(pieces)
+        groups.append(alternatives)
+    phrase = re.sub(r"\s+", "", normalize(text))
+    return Query(text=text, groups=groups[:MAX_GROUPS], phrase=phrase)
+
+
+def _one_edit(a, b) -> bool:
+    """Whether b is a with one character changed, added or removed."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def correct(text, vocabulary, known_words) -> str:
+    """The query with its typos fixed, or "" when nothing needs fixing. A
+    stretch of the query is fixed when it is no word itself and exactly one
+    known word (of at least two characters, with Chinese in it) is one edit
+    away; longer words are tried first."""
+    compact = clean(text)
+    candidates = sorted(
+        {w for w in known_words if len(w) >= 2 and CJK_RE.search(w)}, key=len, reverse=True
+    )
+    result, changed, i = "", False, 0
+    while i < len(compact):
+        fixed = None
+        for size in range(min(8, len(compact) - i), 1, -1):
+            window = compact[i : i + size]
+            if not CJK_RE.search(window) or vocabulary.is_word(window) or window in known_words:
+                continue
+            close = [w for w in candidates if abs(len(w) - size) <= 1 and _one_edit(window, w)]
+            close = [w for w in close if len(w) == max(len(c) for c in close)]
+            if len(close) == 1 and (size >= 3 or len(close[0]) >= 3):
+                fixed = (size, close[0])
+                break
+        if fixed:
+            result += fixed[1]
+            i += fixed[0]
+            changed = True
+        else:
+            result += compact[i]
+            i += 1
+    return result if changed else ""
