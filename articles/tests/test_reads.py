@@ -306,6 +306,8 @@ def test_a_failed_write_keeps_every_read_for_the_next_flush_and_logs_it(
     assert counter.pending(article.pk) == 2
     (record,) = [r for r in caplog.records if r.name == "articles.reads"]
     assert record.levelname == "ERROR" and record.exc_info
+    # the operator reading the log learns that nothing was lost yet
+    assert record.getMessage() == "Could not write read counts; keeping them for the next flush"
 
     counter.add(article.pk)
     assert counter.flush() == 3
@@ -337,6 +339,8 @@ def test_the_first_read_starts_one_background_writer(counter, threads, settings,
     # a daemon: a server that is stopping never waits for its endless loop
     assert thread.daemon is True
     assert thread.target == counter._run
+    # what an operator sees in py-spy dump or a thread listing
+    assert thread.name == "read-counter"
 
 
 def test_the_background_writer_writes_every_interval_and_returns_its_connection(

@@ -74,6 +74,9 @@ def test_each_challenge_has_its_own_key_and_stores_no_answer(clock):
     for challenge in CaptchaChallenge.objects.all():
         assert ANSWER not in challenge.answer_hash
         assert ANSWER.lower() not in challenge.answer_hash
+        # an HMAC-SHA256 keyed with SECRET_KEY (SHA-1 is not what we promise)
+        assert len(challenge.answer_hash) == 64
+        assert int(challenge.answer_hash, 16) >= 0
 
 
 def test_the_image_is_a_png_data_url_of_the_captcha_size(clock):
