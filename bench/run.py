@@ -324,6 +324,8 @@ def main():
         # Every simulated reader posts from 127.0.0.1.
         "COMMENT_RATE_LIMIT": "1000000/60",
         "CAPTCHA_RATE_LIMIT": "1000000/60",
+        "SEARCH_RATE_LIMIT": "1000000/60",
+        "SEARCH_SUGGEST_RATE_LIMIT": "1000000/60",
     }
     stack = Stack(tmp, env)
     try:

@@ -167,6 +167,9 @@ class Site:
             "DATABASE_URL": db.url,
             "DJANGO_MEDIA_ROOT": str(folder / "media"),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # Every simulated reader comes from 127.0.0.1.
+            "SEARCH_RATE_LIMIT": "1000000/60",
+            "SEARCH_SUGGEST_RATE_LIMIT": "1000000/60",
         }
         if db.kind == "postgres":
             self.env["REDIS_URL"] = REDIS
