@@ -443,3 +443,30 @@ def test_a_comment_change_stamps_only_its_articles_and_shows_at_once(
     assert stamped is not None
     assert version.article_stamp(article.pk) == stamped.timestamp() > before
     assert Article.objects.get(pk=other.pk).comments_changed_at is None
+
+
+def test_a_process_reads_the_row_on_its_first_call_whatever_its_clock(settings):
+    """time.monotonic() may be any number, even 0 (a machine just booted)."""
+    from articles.version import _Version, bump
+
+    settings.PAGE_CACHE_VERSION_SECONDS = 5
+    current, _ = bump()
+    with mock.patch("articles.version.time.monotonic", return_value=0.0):
+        assert _Version().current() == current
+
+
+def test_a_publish_time_the_database_still_calls_to_come_bumps_once():
+    """The database's clock a second behind this process's: at the publish
+    time the bump still finds the article scheduled, for the same time."""
+    from articles.version import _Version, bump
+
+    soon = (timezone.now() + timedelta(minutes=10)).replace(microsecond=0)
+    make_article(published_at=soon)
+    start, _ = bump()
+    process = _Version()
+    with (
+        mock.patch("articles.version.time.time", return_value=soon.timestamp()),
+        mock.patch("django.utils.timezone.now", return_value=soon - timedelta(seconds=1)),
+    ):
+        assert [process.current() for _ in range(3)] == [start + 1] * 3
+    assert row()[0] == start + 1
