@@ -282,3 +282,192 @@ def test_a_publish_time_already_past_bumps_once_not_on_every_request(article):
         first = process.current()
         assert [process.current() for _ in range(5)] == [first] * 5
     assert ContentVersion.objects.get().version == first
+
+
+# -- version.py piece by piece --------------------------------------------------
+
+
+def row():
+    from articles.models import ContentVersion
+
+    return ContentVersion.objects.values_list("version", "next_publish_at").get()
+
+
+def test_a_stamp_matters_as_long_as_a_page_can_live_and_a_minute_more(settings):
+    from articles.version import stamp_window
+
+    settings.PAGE_CACHE_SECONDS = 100
+    settings.PAGE_CACHE_LOCAL_SECONDS = 10
+    assert stamp_window() == timedelta(seconds=170)
+
+
+def test_bump_raises_the_version_and_finds_the_next_publish_time():
+    from articles.version import bump
+
+    now = timezone.now()
+    category = make_category()
+    make_article(category=category, published_at=now + timedelta(hours=2))
+    make_article(category=category, published_at=now + timedelta(hours=1))
+    make_article(category=category, published_at=now + timedelta(minutes=5), status="draft")
+    make_article(category=category, published_at=now - timedelta(hours=1))
+    before, _ = bump()
+    assert bump() == (before + 1, now + timedelta(hours=1)) == row()
+
+
+def test_bump_makes_the_row_when_there_is_none():
+    from articles.models import ContentVersion
+    from articles.version import bump
+
+    soon = timezone.now() + timedelta(hours=1)
+    make_article(published_at=soon)
+    ContentVersion.objects.all().delete()
+    assert bump() == (1, soon) == row()
+    ContentVersion.objects.all().delete()
+    Article.objects.all().delete()
+    assert bump() == (1, None) == row()
+
+
+def test_this_process_rereads_the_version_every_version_seconds(settings):
+    from articles.models import ContentVersion
+    from articles.version import _Version
+
+    settings.PAGE_CACHE_VERSION_SECONDS = 2
+    process = _Version()
+    with mock.patch("articles.version.time.monotonic", return_value=1000.0):
+        first = process.current()
+    ContentVersion.objects.update(version=first + 7)  # another process bumped
+    for moment, seen in ((1000.0, first), (1001.99, first), (1002.0, first + 7)):
+        with mock.patch("articles.version.time.monotonic", return_value=moment):
+            assert process.current() == seen, moment
+
+
+def test_a_process_starting_with_no_row_makes_it(settings):
+    from articles.models import ContentVersion
+    from articles.version import _Version
+
+    ContentVersion.objects.all().delete()
+    assert _Version().current() == 1 == row()[0]
+
+
+def test_a_scheduled_time_bumps_when_it_comes_not_before():
+    from articles.version import _Version, bump
+
+    soon = timezone.now() + timedelta(minutes=10)
+    make_article(published_at=soon)
+    start, _ = bump()
+    process = _Version()
+    with mock.patch("articles.version.time.time", return_value=soon.timestamp() - 0.5):
+        assert process.current() == start
+    with (
+        mock.patch("articles.version.time.time", return_value=soon.timestamp()),
+        mock.patch("django.utils.timezone.now", return_value=soon),
+    ):
+        assert process.current() == start + 1  # live at its very second
+        assert process.current() == start + 1
+    assert process._next_publish is None  # nothing else is scheduled
+
+
+def test_a_bump_with_a_later_article_still_to_come_waits_for_it():
+    from articles.version import _Version, bump
+
+    now = timezone.now()
+    first, second = now + timedelta(minutes=10), now + timedelta(minutes=20)
+    make_article(published_at=first)
+    make_article(published_at=second)
+    start, _ = bump()
+    process = _Version()
+    with (
+        mock.patch("articles.version.time.time", return_value=first.timestamp() + 1),
+        mock.patch("django.utils.timezone.now", return_value=first + timedelta(seconds=1)),
+    ):
+        assert process.current() == start + 1
+        assert process._next_publish == second.timestamp()  # kept: still to come
+        assert process.current() == start + 1
+
+
+def test_a_request_reads_the_version_once():
+    from types import SimpleNamespace
+
+    from articles.version import bump, request_version, version
+
+    request = SimpleNamespace()
+    first = request_version(request)
+    assert first == version.current()
+    bump()
+    assert request_version(request) == first != version.current()
+    assert request_version(SimpleNamespace()) == version.current()
+
+
+def test_an_import_bumps_once_at_the_end_of_the_outermost_block(
+    article, django_capture_on_commit_callbacks
+):
+    from articles.version import content_changed, one_bump_at_the_end
+
+    start = row()[0]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, one_bump_at_the_end():
+        with one_bump_at_the_end():
+            content_changed()
+        assert row()[0] == start  # the inner block's end does not bump
+        content_changed()
+    assert callbacks == []
+    assert row()[0] == start + 1
+    with pytest.raises(RuntimeError), one_bump_at_the_end():
+        raise RuntimeError("the import failed half-way")
+    assert row()[0] == start + 2  # what it wrote before failing shows
+    with django_capture_on_commit_callbacks(execute=True):
+        content_changed()  # after the blocks: bumps again
+    assert row()[0] == start + 3
+
+
+def test_a_change_rolled_back_does_not_bump(article):
+    from django.db import transaction
+
+    from articles.version import content_changed
+
+    start = row()[0]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        content_changed()
+        raise RuntimeError
+    assert row()[0] == start
+
+
+def test_a_comment_change_stamps_only_its_articles_and_shows_at_once(
+    article, django_capture_on_commit_callbacks
+):
+    from articles.version import article_comments_changed, version
+
+    other = make_article(category=article.category)
+    before = version.article_stamp(article.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        article_comments_changed({article.pk})
+    stamped = Article.objects.get(pk=article.pk).comments_changed_at
+    assert stamped is not None
+    assert version.article_stamp(article.pk) == stamped.timestamp() > before
+    assert Article.objects.get(pk=other.pk).comments_changed_at is None
+
+
+def test_a_process_reads_the_row_on_its_first_call_whatever_its_clock(settings):
+    """time.monotonic() may be any number, even 0 (a machine just booted)."""
+    from articles.version import _Version, bump
+
+    settings.PAGE_CACHE_VERSION_SECONDS = 5
+    current, _ = bump()
+    with mock.patch("articles.version.time.monotonic", return_value=0.0):
+        assert _Version().current() == current
+
+
+def test_a_publish_time_the_database_still_calls_to_come_bumps_once():
+    """The database's clock a second behind this process's: at the publish
+    time the bump still finds the article scheduled, for the same time."""
+    from articles.version import _Version, bump
+
+    soon = (timezone.now() + timedelta(minutes=10)).replace(microsecond=0)
+    make_article(published_at=soon)
+    start, _ = bump()
+    process = _Version()
+    with (
+        mock.patch("articles.version.time.time", return_value=soon.timestamp()),
+        mock.patch("django.utils.timezone.now", return_value=soon - timedelta(seconds=1)),
+    ):
+        assert [process.current() for _ in range(3)] == [start + 1] * 3
+    assert row()[0] == start + 1

@@ -7,6 +7,7 @@ from django.utils import timezone
 from articles.models import Article
 from articles.tests.factories import make_article
 from comments.models import Comment
+from pagecache import keys
 from pagecache.tests.client import call, stored_views
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +86,97 @@ def test_the_page_after_posting_shows_the_comment_from_any_process(article):
     assert status == "200 OK"
     assert "刚刚发表的评论" in body and "评论已发表" in body
     assert "X-Page-Cache" not in headers
+
+
+# -- keys.py on its own: the rules above, request by request ------------------
+
+
+def environ(**extra):
+    return {"REQUEST_METHOD": "GET", "wsgi.url_scheme": "http", **extra}
+
+
+@pytest.mark.parametrize(
+    ("method", "cacheable"),
+    [("GET", True), ("HEAD", True), ("POST", False), ("PUT", False), ("head", False)],
+)
+def test_only_get_and_head_are_cacheable(method, cacheable):
+    assert keys.eligible(environ(REQUEST_METHOD=method)) is cacheable
+
+
+def test_a_session_cookie_among_others_makes_a_request_uncacheable():
+    cookie = f"csrftoken=x; {settings.SESSION_COOKIE_NAME}=abc"
+    assert keys.eligible(environ(HTTP_COOKIE="csrftoken=x")) is True
+    assert keys.eligible(environ(HTTP_COOKIE=cookie)) is False
+
+
+@pytest.mark.parametrize(
+    ("query", "kept"),
+    [
+        ("", ""),
+        ("page=2", "page=2"),
+        ("page=2&page=3", None),  # which one would the view read? Django answers
+        ("page=3&p=2", "p=2&page=3"),  # one order, one entry
+        ("p=12&from=singlemessage&isappinstalled=0&utm_source=x", "p=12"),
+        ("page=2&spm=a.b", "page=2"),
+        ("page=x", None),
+        ("page=", None),
+        ("page=1234567", None),
+        ("comment=", None),  # a blank parameter is still one the cache does not know
+        ("q=", None),
+        ("utm=1", None),
+    ],
+)
+def test_the_query_a_cached_page_depends_on(query, kept):
+    assert keys.page_query({"QUERY_STRING": query}) == kept
+
+
+def test_no_query_string_at_all_is_the_plain_page():
+    assert keys.page_query({}) == ""
+    assert keys.eligible({"REQUEST_METHOD": "GET"}) is True
+
+
+def test_the_key_names_scheme_host_path_and_page():
+    assert (
+        keys.key(environ(HTTP_HOST="example.com", PATH_INFO="/tbyy/", QUERY_STRING="page=2"))
+        == "page:http:example.com/tbyy/?page=2"
+    )
+    # The path as the middleware passes it (the raw WSGI path), not PATH_INFO.
+    assert keys.key(environ(PATH_INFO="/a/"), "/b/") == "page:http:/b/?"
+
+
+def test_a_bare_environ_is_keyed_as_plain_http():
+    """What a minimal server leaves out: no scheme (http), host, path or query."""
+    assert keys.key({}) == "page:http:?"
+
+
+def test_pages_of_different_hosts_and_schemes_are_not_shared():
+    base = environ(HTTP_HOST="a.example", PATH_INFO="/x/")
+    assert (
+        len(
+            {
+                keys.key(base),
+                keys.key({**base, "HTTP_HOST": "b.example"}),
+                keys.key({**base, "wsgi.url_scheme": "https"}),
+                keys.key({**base, "PATH_INFO": "/y/"}),
+            }
+        )
+        == 4
+    )
+
+
+def test_a_trusted_proxy_s_scheme_files_the_page(settings):
+    forwarded = environ(HTTP_HOST="h", PATH_INFO="/x/", HTTP_X_FORWARDED_PROTO="https")
+    assert keys.key(forwarded) == "page:http:h/x/?"  # not trusted: anyone can send it
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert keys.key(forwarded) == "page:https:h/x/?"
+    assert keys.key({**forwarded, "HTTP_X_FORWARDED_PROTO": "http"}) == "page:http:h/x/?"
+    # a proxy that sends nothing: the server's own scheme
+    assert keys.key(environ(HTTP_HOST="h", PATH_INFO="/x/")) == "page:http:h/x/?"
+
+
+@pytest.mark.parametrize(
+    ("path", "article_id"),
+    [("/tbyy/12.html", 12), ("/tbyy/", None), ("/a/b/12.html", None), ("/tbyy/12.htm", None)],
+)
+def test_the_article_id_in_a_path(path, article_id):
+    assert keys.article_id(path) == article_id

@@ -5,13 +5,27 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache, caches
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles.models import Article
+from articles.version import version
+from pagecache import keys, wsgi
+from pagecache.tests import client
 from pagecache.tests.client import call, stored_views
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_path_built_by_the_test(monkeypatch):
+    """The fast path built afresh for each test, as forum/wsgi.py builds it:
+    client.app is built once, on import, so a change to wsgi_fast_path made
+    after that (mutation testing) would otherwise never be served."""
+    monkeypatch.setattr(client, "app", wsgi.wsgi_fast_path(WSGIHandler()))
 
 
 def test_second_request_is_served_from_cache_without_queries(article):
@@ -109,3 +123,97 @@ def test_a_failed_lookup_closes_the_connection_and_django_answers(article):
     fast_path_connection.close.assert_called_once_with()
     assert status == "200 OK" and headers.get("X-Page-Cache") != "hit"
     assert "缓存测试" in body
+
+
+# -- wsgi.py piece by piece ---------------------------------------------------
+
+
+def entry(article_id=None, stamp=0.0, body=b"<p>cached</p>", rendered_with=None):
+    if rendered_with is None:
+        rendered_with = version.current()
+    return (rendered_with, stamp, 200, [("Content-Type", "text/html")], body, article_id)
+
+
+def test_an_entry_is_fresh_while_its_version_and_its_article_s_stamp_hold(article):
+    assert wsgi._fresh(None) is False
+    assert wsgi._fresh(entry()) is True
+    assert wsgi._fresh(entry(rendered_with=version.current() - 1)) is False
+    before = version.article_stamp(article.pk)
+    assert wsgi._fresh(entry(article.pk, stamp=before)) is True
+    assert wsgi._fresh(entry(article.pk, stamp=before + 12.5)) is False
+    Article.objects.filter(pk=article.pk).update(comments_changed_at=timezone.now())
+    version.forget()
+    stamp = version.article_stamp(article.pk)
+    assert stamp > before
+    assert wsgi._fresh(entry(article.pk, stamp=stamp)) is True
+    assert wsgi._fresh(entry(article.pk, stamp=before)) is False
+    assert wsgi._fresh(entry(None, stamp=0.0)) is True  # list pages carry no stamp
+
+
+def test_a_head_hit_sends_the_headers_and_the_length_without_the_body(article):
+    path = article.get_absolute_url()
+    _status, _headers, body = call(path)
+    status, headers, head_body = call(path, method="HEAD")
+    assert status == "200 OK" and headers["X-Page-Cache"] == "hit"
+    assert head_body == "" and int(headers["Content-Length"]) == len(body.encode())
+
+
+def test_a_hit_of_a_list_page_is_no_read_and_a_crawler_s_hit_neither(article, monkeypatch):
+    added = []
+    monkeypatch.setattr(wsgi.reads, "add", added.append)
+    call("/tbyy/")
+    assert call("/tbyy/")[1]["X-Page-Cache"] == "hit"
+    assert added == []
+    call(article.get_absolute_url())  # the miss: the view counts it
+    crawler = "Mozilla/5.0 (compatible; Baiduspider/2.0)"
+    assert call(article.get_absolute_url(), user_agent=crawler)[1]["X-Page-Cache"] == "hit"
+    assert added == [article.pk]
+    assert call(article.get_absolute_url())[1]["X-Page-Cache"] == "hit"
+    assert added == [article.pk, article.pk]
+
+
+def environ_of(path):
+    return {"REQUEST_METHOD": "GET", "wsgi.url_scheme": "http", "HTTP_HOST": "h", "PATH_INFO": path}
+
+
+def test_the_shared_entry_is_copied_to_the_process_for_local_seconds(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": LOCMEM, "LOCATION": "shared-stand-in-2"},
+        "local-pages": {"BACKEND": LOCMEM, "LOCATION": "local-pages-wsgi-test"},
+    }
+    settings.PAGE_CACHE_LOCAL_SECONDS = 7
+    local = caches["local-pages"]
+    request = environ_of("/x/")
+    key = keys.key(request)
+    try:
+        caches["default"].set(key, entry())
+        with mock.patch.object(local, "set", wraps=local.set) as kept:
+            assert wsgi._cached(request) == entry()
+        kept.assert_called_once_with(key, entry(), 7)
+        # a stale copy of the process is passed over for the fresh shared entry
+        local.set(key, entry(body=b"old", rendered_with=version.current() - 1))
+        caches["default"].set(key, entry(body=b"new"))
+        assert wsgi._cached(request)[4] == b"new"
+        assert local.get(key)[4] == b"new"
+    finally:
+        local.clear()
+        caches["default"].clear()
+
+
+def test_without_a_shared_cache_there_is_no_local_copy():
+    assert wsgi.local_pages() is None
+    request = environ_of("/y/")
+    assert wsgi._cached(request) is None  # nothing stored
+    cache.set(keys.key(request), entry(rendered_with=version.current() - 1))
+    assert wsgi._cached(request) is None  # stale
+    cache.set(keys.key(request), entry())
+    assert wsgi._cached(request) == entry()
+
+
+def test_a_failed_lookup_is_logged(article, caplog):
+    with mock.patch("pagecache.wsgi.cache") as broken:
+        broken.get.side_effect = ConnectionError("redis gone")
+        assert wsgi._cached(environ_of("/z/")) is None
+    [record] = [r for r in caplog.records if r.name == "pagecache.wsgi"]
+    assert record.levelname == "ERROR" and record.exc_info
+    assert record.getMessage() == "Page cache lookup failed"
