@@ -200,7 +200,10 @@ def test_the_shared_entry_is_copied_to_the_process_for_local_seconds(settings):
         caches["default"].clear()
 
 
-def test_without_a_shared_cache_there_is_no_local_copy():
+def test_without_a_shared_cache_there_is_no_local_copy(settings):
+    # The local-memory cache alone, as without REDIS_URL (the suite also
+    # runs with Redis, where settings add the local copies).
+    settings.CACHES = {"default": {"BACKEND": LOCMEM, "LOCATION": "no-local-copy"}}
     assert wsgi.local_pages() is None
     request = environ_of("/y/")
     assert wsgi._cached(request) is None  # nothing stored
