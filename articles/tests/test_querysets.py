@@ -174,3 +174,39 @@ def test_newest_per_category_takes_the_newest_few_of_each():
     assert list(chosen) == [seconds[0], firsts[0], seconds[1], firsts[1]]  # same date: newer id
     assert list(published.newest_per_category([], 2)) == []
     assert list(published.newest_per_category([two.pk], 5)) == seconds
+
+
+def test_popular_is_the_most_read_first_then_the_newest():
+    now = timezone.now()
+    most_read = make_article(published_at=now - timedelta(days=5), views=10)
+    newer = make_article(published_at=now - timedelta(days=1), views=1)
+    older = make_article(published_at=now - timedelta(days=3), views=1)
+    assert list(Article.objects.popular()) == [most_read, newer, older]
+
+
+def test_search_wants_the_first_words_too():
+    both = make_article(title="直通车 技巧", body="<p>正文</p>")
+    make_article(title="技巧", body="<p>别的</p>")  # only the last word
+    assert list(Article.objects.search("直通车 技巧")) == [both]
+
+
+def test_related_counts_the_shared_tags_not_all_of_them():
+    category, other = make_category(), make_category()
+    article = make_article(category=category, tags=["选品", "主图"])
+    now = timezone.now()
+    two_shared = make_article(
+        category=other, tags=["选品", "主图"], published_at=now - timedelta(days=2)
+    )
+    many_tags = make_article(
+        category=other, tags=["选品", "物流", "客服", "售后"], published_at=now - timedelta(days=1)
+    )
+    assert Article.objects.published().related_to(article) == [two_shared, many_tags]
+
+
+def test_related_with_everything_equal_is_the_newest_id_first():
+    category, other = make_category(), make_category()
+    article = make_article(category=category, tags=["选品"])
+    moment = timezone.now() - timedelta(hours=1)
+    first = make_article(category=other, tags=["选品"], published_at=moment)
+    second = make_article(category=other, tags=["选品"], published_at=moment)
+    assert Article.objects.published().related_to(article) == [second, first]
