@@ -1,11 +1,11 @@
 """Writing comments, and the rules around it: rate limit, links, banned words."""
 
-import ipaddress
 import re
-import time
 
 from django.conf import settings
 from django.core.cache import cache
+
+from articles.limits import count_attempt
 
 from .models import BannedWord, Comment
 
@@ -32,40 +32,11 @@ def forget_banned_words():
     cache.delete(BANNED_WORDS_CACHE_KEY)
 
 
-def client_ip(request) -> str:
-    """The connecting address. X-Forwarded-For is believed only when the
-    connection comes from a proxy listed in COMMENT_TRUSTED_PROXIES, and then
-    only up to the first address that is not such a proxy."""
-    remote = request.META.get("REMOTE_ADDR", "")
-    trusted = settings.COMMENT_TRUSTED_PROXIES
-    if remote not in trusted:
-        return remote
-    forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",")]
-    for address in reversed(forwarded):
-        if address and address not in trusted:
-            try:
-                return str(ipaddress.ip_address(address))
-            except ValueError:
-                return remote
-    return remote
-
-
 def rate_limit_attempt(ip: str, *, scope: str = "post", limit: str = "") -> int:
     """Counts one attempt from `ip`. Returns 0 while the attempts stay within
     `limit` ("count/seconds", COMMENT_RATE_LIMIT by default), else the
     seconds until the reader may try again."""
-    count, seconds = (int(part) for part in (limit or settings.COMMENT_RATE_LIMIT).split("/"))
-    window = int(time.time() // seconds)
-    key = f"comments:rate:{scope}:{ip}:{window}"
-    cache.add(key, 0, seconds + 5)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, seconds + 5)
-        attempts = 1
-    if attempts <= count:
-        return 0
-    return max(1, int((window + 1) * seconds - time.time()))
+    return count_attempt(f"comments:rate:{scope}", ip, limit or settings.COMMENT_RATE_LIMIT)
 
 
 def needs_moderation(body: str, nickname: str) -> bool:

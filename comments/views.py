@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
 
+from articles.limits import client_ip
 from articles.models import Article
 from articles.pages import article_page_context
 from articles.version import request_version
@@ -16,7 +17,7 @@ from articles.version import request_version
 from .captcha import captcha_check, captcha_create
 from .forms import CommentForm
 from .models import Comment
-from .services import client_ip, comment_create, rate_limit_attempt
+from .services import comment_create, rate_limit_attempt
 
 
 def _public_article(article_id):
