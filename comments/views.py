@@ -1,4 +1,5 @@
-"""Comment posting, the captcha endpoint, the no-JavaScript form page and the CSRF failure page."""
+"""Comment posting, the captcha endpoint, the no-JavaScript form page, an
+article's full comment list and the CSRF failure page."""
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -8,16 +9,19 @@ from django.urls import Resolver404, resolve
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import ListView
 
 from articles.limits import client_ip
 from articles.models import Article
 from articles.pages import article_page_context
+from articles.paging import ArticlePaginator
 from articles.version import request_version
 
 from .captcha import captcha_check, captcha_create
 from .forms import CommentForm
 from .models import Comment
 from .services import comment_create, rate_limit_attempt
+from .templatetags.comments_tags import comments_stamp
 
 
 def _public_article(article_id):
@@ -74,6 +78,31 @@ def comment_form_page(request, article_id):
     form = CommentForm()
     context = {"article": article, "comment_form": form, "captcha": _fresh_captcha(request)}
     return render(request, "comments/form_page.html", context)
+
+
+class CommentListView(ListView):
+    """All of an article's visible comments, oldest first, a page at a time
+    (the article page shows only the newest). A page's ids come from the
+    (article, status, created_at) index and the count is cached until the
+    comments change, so page 200 costs what page 1 does."""
+
+    template_name = "comments/list.html"
+    context_object_name = "comments"
+    paginator_class = ArticlePaginator
+
+    def get_paginate_by(self, queryset):
+        return settings.COMMENTS_PER_PAGE
+
+    def get_queryset(self):
+        self.article = _public_article(self.kwargs["article_id"])
+        return self.article.comments.visible().order_by("created_at", "id")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        key = f"comments:count:{self.article.pk}:{comments_stamp(self.article)}"
+        return super().get_paginator(queryset, per_page, count_key=key, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(article=self.article, **kwargs)
 
 
 @require_POST

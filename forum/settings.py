@@ -359,6 +359,10 @@ CAPTCHA_RATE_LIMIT = env_rate("CAPTCHA_RATE_LIMIT", "60/600")
 COMMENT_TRUSTED_PROXIES = env_list("COMMENT_TRUSTED_PROXIES", [], example="10.0.0.1,10.0.0.2")
 COMMENT_MODERATE_ALL = env_bool("COMMENT_MODERATE_ALL")
 COMMENT_MAX_LINKS = 2
+# The article page shows its newest visible comments (a popular article has
+# thousands) and links to all of them, a page of COMMENTS_PER_PAGE at a time.
+COMMENTS_ON_ARTICLE_PAGE = 20
+COMMENTS_PER_PAGE = 50
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
 # Search (search/): results cached per query (seconds), searches and

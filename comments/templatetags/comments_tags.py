@@ -1,6 +1,7 @@
-"""{% comment_section article %}: 留言与评论, the visible comments and the form."""
+"""{% comment_section article %}: 留言与评论, the newest visible comments and the form."""
 
 from django import template
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
@@ -18,22 +19,33 @@ COMMENTS_SECONDS = 600
 NOTICES = {"posted": "评论已发表,谢谢你的分享!", "pending": "评论已提交,审核后显示。"}
 
 
-def visible_comments(article, content_version):
-    """The article's visible comments, read again only after they change."""
+def comments_stamp(article):
     changed = article.comments_changed_at
-    stamp = changed.timestamp() if changed else 0
-    key = f"comments:visible:{content_version}:{article.pk}:{stamp}"
-    comments = cache.get(key)
-    if comments is None:
-        comments = list(article.comments.visible())
-        cache.set(key, comments, COMMENTS_SECONDS)
-    return comments
+    return changed.timestamp() if changed else 0
+
+
+def visible_comments(article, content_version):
+    """(count, newest): how many visible comments the article has and the
+    newest COMMENTS_ON_ARTICLE_PAGE of them, oldest first, read again only
+    after they change. Both come from the (article, status, created_at)
+    index, so an article with 10,000 comments costs what one with 20 does."""
+    key = f"comments:newest:{content_version}:{article.pk}:{comments_stamp(article)}"
+    cached = cache.get(key)
+    if cached is None:
+        shown = settings.COMMENTS_ON_ARTICLE_PAGE
+        visible = article.comments.visible()
+        newest = list(visible.order_by("-created_at", "-id")[:shown])[::-1]
+        count = len(newest) if len(newest) < shown else visible.count()
+        cached = (count, newest)
+        cache.set(key, cached, COMMENTS_SECONDS)
+    return cached
 
 
 @register.inclusion_tag("comments/block.html", takes_context=True)
 def comment_section(context, article):
-    """留言与评论: the visible comments and the form. On the shared (cacheable)
-    page the form has no CSRF token or captcha; comments.js fetches both."""
+    """留言与评论: the newest visible comments and the form. On the shared
+    (cacheable) page the form has no CSRF token or captcha; comments.js
+    fetches both."""
     request = context.get("request")
     content_version = request_version(request) if request else version.current()
     notice = request.GET.get("comment") if request else None
@@ -49,10 +61,13 @@ def comment_section(context, article):
                 "comments/form.html", {"article": article, "form": CommentForm()}
             )
             cache.set(key, blank_form_html, COMMENTS_SECONDS)
+    count, comments = visible_comments(article, content_version)
     return {
         "blank_form_html": blank_form_html,
         "article": article,
-        "comments": visible_comments(article, content_version),
+        "comment_count": count,
+        "comments": comments,
+        "more_comments": count > len(comments),
         "form": context.get("comment_form") or (None if blank_form_html else CommentForm()),
         "captcha": context.get("captcha"),
         "notice": NOTICES.get(notice),
