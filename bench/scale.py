@@ -6,7 +6,7 @@ run on this machine, with ratios.
                                     [--database sqlite|postgres|both]
 
 For each database (SQLite files in a temp folder; PostgreSQL databases
-`scalebench` and `scalebench_demo` on 127.0.0.1:5432 with Redis db 13 as the
+`scalebench` and `scalebench_demo` on 127.0.0.1:5432 with Redis db 10 as the
 cache, all created and dropped here), it prepares two sites as `make run`
 does: a demo site (manage.py prepare_site only) and a big one (the same,
 then bench/generate.py's bulk inserts and manage.py refresh_pages). Both are
@@ -55,7 +55,7 @@ from pathlib import Path
 from bench.run import BENCH, PY, ROOT, UA, Stack, hardware, parse_wrk
 
 POSTGRES = "postgres://postgres@127.0.0.1:5432/"
-REDIS = "redis://127.0.0.1:6379/13"
+REDIS = "redis://127.0.0.1:6379/10"
 CRAWLER_UA = "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"
 SEARCHES = ["主图", "发货 运费", "保证金退还"]
 NGINX_PAGES = 300
@@ -815,7 +815,7 @@ def print_report(report, args):
         if report["kind"] == "sqlite"
         else "PostgreSQL 127.0.0.1"
     )
-    cache = "local memory per process" if report["kind"] == "sqlite" else "Redis db 13"
+    cache = "local memory per process" if report["kind"] == "sqlite" else "Redis db 10"
     sites, gen = report["sites"], report.get("generation")
     say()
     say(f"hardware: {hardware()}")
