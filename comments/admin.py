@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 
 from articles.admin.article import ArticleAdmin
 from articles.models import Article
+from articles.paging import BoundedCountPaginator
 from articles.version import article_comments_changed
 
 from .models import BannedWord, Comment
@@ -47,6 +48,9 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ["body", "nickname", "ip", "article__title"]
     list_select_related = ["article__category"]
     show_full_result_count = False
+    paginator = BoundedCountPaginator
+    # Newest first, from the (created_at, id) index.
+    ordering = ["-created_at", "-id"]
     readonly_fields = ["article", "created_at", "ip", "user_agent"]
     fields = ["article", "nickname", "body", "status", "created_at", "ip", "user_agent"]
     actions = ["approve", "reject", "mark_spam"]

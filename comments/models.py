@@ -40,6 +40,7 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_article_idx"),
             models.Index(fields=["status", "created_at"], name="comment_status_idx"),
+            models.Index(fields=["created_at", "id"], name="comment_created_idx"),
         ]
 
     def __str__(self):

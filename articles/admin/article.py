@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from ..models import Article
+from ..paging import BoundedCountPaginator
 from .actions import ArticleActionsMixin
 from .filters import FlagFilter, StatusFilter, TagFilter
 from .forms import ArticleActionForm, ArticleForm
@@ -37,6 +38,7 @@ class ArticleAdmin(ArticleActionsMixin, ImageUploadMixin, admin.ModelAdmin):
     list_select_related = ["category"]
     list_per_page = 50
     show_full_result_count = False
+    paginator = BoundedCountPaginator
     search_fields = ["title", "body_text"]
     search_help_text = "按标题和正文搜索"
     ordering = ["-published_at", "-id"]

@@ -77,6 +77,7 @@ def test_no_link_to_all_when_every_comment_is_on_the_page(
     with django_capture_on_commit_callbacks(execute=True):
         add_comments(article, 5)
     status, html = get(client, article.get_absolute_url())
+    assert status == 200
     assert "留言与评论(共有 5 条评论)" in html
     assert shown(html) == [f"第{n}条评论" for n in range(5)]
     assert all_path(article) not in html
@@ -115,10 +116,9 @@ def test_full_list_follows_a_new_comment_at_once(
         add_comments(article, 4)
     assert "(共有 4 条评论)" in get(client, all_path(article))[1]
     with django_capture_on_commit_callbacks(execute=True):
-        Comment.objects.create(
-            article=article, body="刚刚发表", status=Comment.Status.APPROVED
-        )
+        Comment.objects.create(article=article, body="刚刚发表", status=Comment.Status.APPROVED)
     status, html = get(client, all_path(article), page=2)
+    assert status == 200
     assert "(共有 5 条评论)" in html
     assert shown(html) == ["刚刚发表"]
 
@@ -159,9 +159,7 @@ def test_page_costs_do_not_grow_with_the_number_of_comments(
         name: len(sql) for name, sql in few.items()
     }
     comment_reads = [
-        sql
-        for sql in many["article"]
-        if 'FROM "comments_comment"' in sql and "COUNT(" not in sql
+        sql for sql in many["article"] if 'FROM "comments_comment"' in sql and "COUNT(" not in sql
     ]
     assert len(comment_reads) == 1
     assert "LIMIT 5" in comment_reads[0]
