@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from articles.models import Article, Category
+from articles.planner import planned_rows
 
 DEMO = settings.BASE_DIR / "articles" / "demo" / "articles.jsonl"
 
@@ -46,6 +47,8 @@ def test_prepare_site_loads_the_demo_once_and_collects_the_static_files(static_r
         article = articles[line["source_url"]]
         assert (article.title, article.category.slug) == (line["title"], line["category"])
     assert Article.objects.published().count() == len(lines)
+    # The planner knows the site as it now is (articles/planner.py).
+    assert planned_rows("articles_article") == len(lines)
     assert (static_root / "css" / "site.css").read_bytes() == (
         settings.BASE_DIR / "static" / "css" / "site.css"
     ).read_bytes()

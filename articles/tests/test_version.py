@@ -188,6 +188,21 @@ def test_refresh_pages_makes_every_cached_page_stale(article):
     assert headers["X-Page-Cache"] == "miss" and "在外面改的标题" in body
 
 
+@pytest.mark.django_db
+def test_refresh_pages_tells_the_planner_about_rows_added_outside_the_site(category):
+    """A bulk insert (a migration script, bench/generate.py) sends nothing;
+    refresh_pages leaves statistics for the table as it now is."""
+    from django.core.management import call_command
+
+    from articles.planner import planned_rows
+
+    Article.objects.bulk_create(
+        Article(title=f"批量{n}", category=category, body="<p>正文</p>") for n in range(30)
+    )
+    call_command("refresh_pages", stdout=io.StringIO())
+    assert planned_rows("articles_article") == Article.objects.count()
+
+
 def test_one_commit_bumps_the_version_once(article, django_capture_on_commit_callbacks):
     """Saving an article and its tags sends a dozen signals; the content
     version (3 queries and a write each) goes up once per commit."""

@@ -7,7 +7,9 @@ audit`, `make bench` and `make bench-render` all run it):
 2. `import_articles articles/demo/articles.jsonl --skip-existing`: the demo
    content; articles already there (same source_url) keep what they have,
    read counts included, so running it again adds nothing;
-3. `collectstatic --noinput`.
+3. `ANALYZE`: the planner statistics for what is there now
+   (articles/planner.py);
+4. `collectstatic --noinput`.
 
 Verbosity 1 (the default) shows what migrate does and the import's summary,
 with collectstatic quiet; 0 shows only errors; from 2 on, collectstatic gets
@@ -20,9 +22,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from articles.planner import update_statistics
+
 
 class Command(BaseCommand):
-    help = "站点开始服务前的准备:迁移数据库,导入演示文章(已有的跳过),收集静态文件。"
+    help = (
+        "站点开始服务前的准备:迁移数据库,导入演示文章(已有的跳过),更新数据库统计信息,收集静态文件。"
+    )
 
     def handle(self, *args, verbosity, **options):
         output = {"stdout": self.stdout._out, "stderr": self.stderr._out}
@@ -36,4 +42,5 @@ class Command(BaseCommand):
             verbosity=verbosity,
             **import_output,
         )
+        update_statistics()
         call_command("collectstatic", interactive=False, verbosity=max(verbosity - 1, 0), **output)
