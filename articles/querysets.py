@@ -114,7 +114,7 @@ class ArticleQuerySet(models.QuerySet):
             condition &= Q(title__icontains=word) | Q(body_text__icontains=word)
         return self.filter(condition)
 
-    def related_to(self, article, limit=10, per_tag=200):
+    def related_to(self, article, limit=10, per_tag=100):
         """Up to `limit` articles sharing the most tags with `article`, topped
         up with the newest of its category, in two queries. The candidates are
         the newest `per_tag` articles of each of its tags and the newest
