@@ -163,3 +163,16 @@ def test_page_costs_do_not_grow_with_the_number_of_comments(
     ]
     assert len(comment_reads) == 1
     assert "LIMIT 5" in comment_reads[0]
+
+
+def test_each_article_form_posts_to_its_own_article(client):
+    """The blank form is rendered once for all articles: each page still
+    gets its own addresses, and no trace of the stand-in."""
+    first, second = make_article(title="第一篇"), make_article(title="第二篇")
+    for article in (first, second, first):
+        _status, html = get(client, article.get_absolute_url())
+        assert f'action="/comments/{article.pk}/post/#comments"' in html
+        assert f'href="/comments/{article.pk}/">在单独页面发表评论</a>' in html
+        other = second if article == first else first
+        assert f"/comments/{other.pk}/post/" not in html
+        assert "918273645546372819" not in html
