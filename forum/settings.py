@@ -261,8 +261,12 @@ def code_fingerprint(*, installed_apps=None, base_dir=None):
 # Cache: local memory by default, Redis through REDIS_URL.
 CACHE_KEY_PREFIX = f"{env_str('CACHE_KEY_PREFIX', 'forum')}:{code_fingerprint()}"
 REDIS_URL = env_str("REDIS_URL")
-# Entries the local-memory cache keeps per process.
-CACHE_MAX_ENTRIES = env_int("CACHE_MAX_ENTRIES", 5000, minimum=1)
+# What a process's local-memory cache keeps (forum/locmem.py): at most this
+# many entries and this many megabytes of them, the least recently used
+# dropped first.
+CACHE_MAX_ENTRIES = env_int("CACHE_MAX_ENTRIES", 20000, minimum=1)
+CACHE_MAX_MB = env_int("CACHE_MAX_MB", 64, minimum=1)
+LOCAL_CACHE_OPTIONS = {"MAX_ENTRIES": CACHE_MAX_ENTRIES, "MAX_BYTES": CACHE_MAX_MB * 1024 * 1024}
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -274,20 +278,21 @@ if REDIS_URL:
         # front of Redis: a page-cache hit then needs no round trip
         # (PAGE_CACHE_LOCAL_SECONDS, pagecache/wsgi.py).
         "local-pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "forum.locmem.SizeBoundedLocMemCache",
             "LOCATION": "local-pages",
-            "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
+            "OPTIONS": LOCAL_CACHE_OPTIONS,
         },
     }
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "forum.locmem.SizeBoundedLocMemCache",
             "LOCATION": "forum",
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             # Django's default of 300 entries holds a few dozen articles'
-            # pages and fragments; about 8 KB an entry on average.
-            "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
+            # pages and fragments; a page is tens of KB, a fragment or a
+            # count a few hundred bytes, hence the bound in bytes too.
+            "OPTIONS": LOCAL_CACHE_OPTIONS,
         }
     }
 
