@@ -122,6 +122,12 @@ class Article(models.Model):
         verbose_name_plural = "文章"
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_pub_idx"),
+            # The XML sitemap's sections: live articles in id order with what
+            # a section lists, from the index alone (articles/sitemaps.py).
+            models.Index(
+                fields=["status", "id", "published_at", "updated_at", "category"],
+                name="article_sitemap_idx",
+            ),
             models.Index(fields=["category", "status", "published_at"], name="article_cat_pub_idx"),
             # 热门内容: the most read, read in order from the index.
             models.Index(

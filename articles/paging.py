@@ -16,7 +16,9 @@ from django.utils.functional import cached_property
 COUNT_SECONDS = 600
 
 
-class ArticlePaginator(Paginator):
+class CachedCountPaginator(Paginator):
+    """A paginator whose count is given (`count`) or cached under `count_key`."""
+
     def __init__(self, object_list, per_page, *, count_key="", count=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.count_key = count_key
@@ -33,6 +35,10 @@ class ArticlePaginator(Paginator):
             count = super().count
             cache.set(self.count_key, count, COUNT_SECONDS)
         return count
+
+
+class ArticlePaginator(CachedCountPaginator):
+    """Pages read ids first (the module's docstring)."""
 
     def page(self, number):
         number = self.validate_number(number)

@@ -1,9 +1,27 @@
-"""The XML sitemaps for search engines: articles and categories."""
+"""The XML sitemaps for search engines: articles and categories.
+
+Django's sitemap framework gives the index (/sitemap.xml) and the classes;
+a section is written here (`section`), because Django's view renders every
+URL through reverse() and a template, from model instances: 10,000
+articles took 1.7 s of CPU. Here a section is read from one covering index
+as tuples and each URL is one reverse() filled in.
+"""
+
+from html import escape
 
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max, OuterRef, Subquery
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
 
+from .links import absolute_url
 from .models import Article, Category
+from .paging import CachedCountPaginator
+from .version import version
 
 
 class ArticleSitemap(Sitemap):
@@ -14,15 +32,32 @@ class ArticleSitemap(Sitemap):
     limit = 10_000
 
     def items(self):
+        # Tuples, not models: a section is 10,000 of them.
         return (
             Article.objects.published()
-            .select_related("category")
-            .only("id", "updated_at", "category__slug")
             .order_by("id")
+            .values_list("id", "category__slug", "updated_at")
         )
 
+    @property
+    def paginator(self):
+        # Read from the article_sitemap_idx index alone (id order, with the
+        # publish time, lastmod and category: no row of 3 KB bodies is
+        # read); counted once per content version.
+        key = f"sitemap:articles:count:{version.current()}"
+        return CachedCountPaginator(self.items(), self.limit, count_key=key)
+
     def lastmod(self, item):
-        return item.updated_at
+        return item[2]
+
+    def paths(self, items):
+        """(path, lastmod) of each article: the detail address reversed once
+        and filled in, not reversed 10,000 times."""
+        slug, pk = "category-slug-in-sitemap", 987654321
+        pattern = reverse("articles:detail", args=(slug, pk))
+        for article_id, category_slug, updated_at in items:
+            path = pattern.replace(slug, category_slug, 1).replace(str(pk), str(article_id), 1)
+            yield path, updated_at
 
     def get_latest_lastmod(self):
         return self.items().aggregate(latest=Max("updated_at"))["latest"]
@@ -47,8 +82,44 @@ class CategorySitemap(Sitemap):
     def lastmod(self, item):
         return item.last_change
 
+    def paths(self, items):
+        for item in items:
+            yield item.get_absolute_url(), item.last_change
+
     def get_latest_lastmod(self):
         return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
 sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}
+
+
+@require_safe
+def section(request, section):
+    """/sitemap-<section>.xml?p=N: one page of a sitemap, as Django's view
+    writes it (same elements, lastmod in China time, X-Robots-Tag and
+    Last-Modified), at the cost of the rows it lists."""
+    if section not in sitemaps:
+        raise Http404(f"没有这个站点地图:{section}")
+    sitemap = sitemaps[section]()
+    try:
+        items = sitemap.paginator.page(request.GET.get("p", 1)).object_list
+    except (EmptyPage, PageNotAnInteger) as error:
+        raise Http404("没有这一页") from error
+    origin = absolute_url(request, "/").rstrip("/")
+    tail = f"<changefreq>{sitemap.changefreq}</changefreq><priority>{sitemap.priority}</priority>"
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n']
+    parts.append('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
+    latest = None
+    china_time = timezone.get_current_timezone()
+    for path, lastmod in sitemap.paths(items):
+        parts.append(f"<url><loc>{escape(origin + path)}</loc>")
+        if lastmod:
+            latest = max(latest, lastmod) if latest else lastmod
+            parts.append(f"<lastmod>{lastmod.astimezone(china_time).isoformat()}</lastmod>")
+        parts.append(f"{tail}</url>\n")
+    parts.append("</urlset>\n")
+    response = HttpResponse("".join(parts), content_type="application/xml")
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    if latest:
+        response["Last-Modified"] = http_date(latest.timestamp())
+    return response

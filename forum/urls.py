@@ -9,6 +9,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from django.views.static import serve
 
+from articles.sitemaps import section as sitemap_section
 from articles.sitemaps import sitemaps
 from articles.views import robots_txt
 
@@ -25,12 +26,7 @@ urlpatterns = [
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
         name="sitemap-index",
     ),
-    path(
-        "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": sitemaps, "template_name": "sitemaps/section.xml"},
-        name="sitemap-section",
-    ),
+    path("sitemap-<section>.xml", sitemap_section, name="sitemap-section"),
 ]
 
 if settings.SERVE_MEDIA:

@@ -189,3 +189,34 @@ def test_paginated_list_has_canonical_and_prev_next_links(client, settings):
         "prev": [base + "?page=2"],
         "next": [],
     }
+
+
+def test_a_sitemap_section_is_one_query_however_long_and_reads_no_body(client, site):
+    """Counted once per content version, then one read of the section from
+    an index: 3 articles or 40, the same queries, and never the bodies."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.version import bump
+
+    def section_queries():
+        client.get("/sitemap.xml")  # counts, as a crawler's first request does
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/sitemap-articles.xml", {"nocache": "1"})
+        assert response.status_code == 200
+        return [q["sql"] for q in queries]
+
+    few = section_queries()
+    category = site[0].category
+    Article.objects.bulk_create(
+        Article(title=f"批量{n}", category=category, body="<p>正文</p>", status="published")
+        for n in range(40)
+    )
+    bump()  # a bulk insert sends no signal (refresh_pages does this)
+    many = section_queries()
+    assert len(many) == len(few) == 1
+    assert '"body"' not in many[0] and "COUNT(" not in many[0]
+    root = etree.fromstring(client.get("/sitemap-articles.xml", {"nocache": "2"}).content)
+    assert len(root.xpath("//sm:url", namespaces=NS)) == 43
+    lastmods = root.xpath("//sm:url/sm:lastmod/text()", namespaces=NS)
+    assert all(value.endswith("+08:00") for value in lastmods)
