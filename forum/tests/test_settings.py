@@ -249,7 +249,7 @@ def test_the_fingerprint_covers_what_the_site_reads_and_nothing_else():
         "forum/settings.py",
         "forum/urls.py",
         "templates/base.html",
-        "templates/sitemaps/section.xml",
+        "templates/comments/list.html",
         "static/css/site.css",
         "static/img/demo/funnel.png",  # served to readers, though in a "demo" folder
     ):
@@ -284,7 +284,7 @@ def test_tests_migrations_demo_code_and_commands_do_not_change_it(project_copy):
     "path",
     [
         "templates/articles/article_detail.html",
-        "templates/sitemaps/section.xml",
+        "templates/comments/item.html",
         "static/css/site.css",
         "static/img/favicon.ico",
         "articles/models.py",
