@@ -51,3 +51,13 @@ def test_past_the_cap_the_whole_list_is_estimated_and_a_filtered_one_bounded(
     assert paginator_text(html) == "超过 5 条"
     html = admin_client.get(URL, {"status__exact": "pending"}).content.decode()
     assert paginator_text(html) == "2 评论"
+
+
+def test_search_reads_only_the_newest_comments_and_says_so(admin_client, comments, monkeypatch):
+    from comments import admin as comments_admin
+
+    monkeypatch.setattr(comments_admin, "SEARCH_RECENT", 3)
+    html = admin_client.get(URL, {"q": "条"}).content.decode()
+    shown = re.findall(r"<th class=\"field-short_body\"><a [^>]*>第(\d)条", html)
+    assert shown == ["7", "6", "5"]
+    assert "在最近的 20,000 条评论中搜索" in admin_client.get(URL).content.decode()
