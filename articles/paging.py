@@ -63,7 +63,9 @@ class BoundedCountPaginator(Paginator):
     @cached_property
     def count(self):
         queryset = self.object_list
-        bounded = queryset.order_by()[: self.cap + 1].count()
+        # Only the ids: an annotation (the article list's comment counts)
+        # would otherwise be computed for every counted row.
+        bounded = queryset.order_by().values("pk")[: self.cap + 1].count()
         if bounded <= self.cap:
             return bounded
         if not queryset.query.where:

@@ -61,6 +61,12 @@ class CommentAdmin(admin.ModelAdmin):
     actions = ["approve", "reject", "mark_spam"]
     list_per_page = 50
 
+    def get_ordering(self, request):
+        # A search walks the id range newest first (ids follow posting).
+        if request.GET.get("q", "").strip():
+            return ["-id"]
+        return super().get_ordering(request)
+
     def get_search_results(self, request, queryset, search_term):
         # A search reads the newest SEARCH_RECENT comments (a range of ids),
         # not a million rows, where a moderator looks for this week's spam.
