@@ -75,3 +75,15 @@ def test_the_comment_list_neither_lists_every_article_nor_grows_its_queries(admi
     filtered = admin_client.get(url + f"?article__id__exact={first.pk}")
     assert [c.article_id for c in filtered.context["cl"].result_list] == [first.pk]
     assert "第一篇有评论的文章" in filtered.content.decode().split('id="changelist-filter"')[1]
+
+
+def test_the_list_is_counted_without_counting_comments(admin_client):
+    """The 评论 column's subqueries belong to the page's 50 rows, not to the
+    count of all articles."""
+    make_article()
+    admin_client.get(CHANGELIST)
+    with CaptureQueriesContext(connection) as queries:
+        admin_client.get(CHANGELIST)
+    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert counts, "the list was not counted"
+    assert all("comments_comment" not in sql for sql in counts)
