@@ -359,6 +359,12 @@ CAPTCHA_RATE_LIMIT = env_rate("CAPTCHA_RATE_LIMIT", "60/600")
 COMMENT_TRUSTED_PROXIES = env_list("COMMENT_TRUSTED_PROXIES", [], example="10.0.0.1,10.0.0.2")
 COMMENT_MODERATE_ALL = env_bool("COMMENT_MODERATE_ALL")
 COMMENT_MAX_LINKS = 2
+# Proof of work (comments/pow.py): the browser searches up to this many
+# SHA-256 hashes (half on average) before a comment is sent; a challenge
+# lasts COMMENT_POW_SECONDS. COMMENT_POW=0 switches it off.
+COMMENT_POW = env_bool("COMMENT_POW", True)
+COMMENT_POW_MAX_NUMBER = env_int("COMMENT_POW_MAX_NUMBER", 50_000, minimum=1)
+COMMENT_POW_SECONDS = env_int("COMMENT_POW_SECONDS", 1200, minimum=60)
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
 # Search (search/): results cached per query (seconds), searches and
