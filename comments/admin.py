@@ -41,14 +41,31 @@ class ArticleFilter(admin.SimpleListFilter):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["short_body", "display_name", "article_link", "status", "created_at", "ip"]
+    list_display = [
+        "short_body",
+        "display_name",
+        "article_link",
+        "status",
+        "held_reason",
+        "created_at",
+        "ip",
+    ]
     # No date_hierarchy: its links need every distinct day of a million rows.
     list_filter = ["status", ArticleFilter, "created_at"]
     search_fields = ["body", "nickname", "ip", "article__title"]
     list_select_related = ["article__category"]
     show_full_result_count = False
-    readonly_fields = ["article", "created_at", "ip", "user_agent"]
-    fields = ["article", "nickname", "body", "status", "created_at", "ip", "user_agent"]
+    readonly_fields = ["article", "created_at", "ip", "user_agent", "held_reason"]
+    fields = [
+        "article",
+        "nickname",
+        "body",
+        "status",
+        "held_reason",
+        "created_at",
+        "ip",
+        "user_agent",
+    ]
     actions = ["approve", "reject", "mark_spam"]
     list_per_page = 50
 

@@ -30,6 +30,10 @@ class Comment(models.Model):
     created_at = models.DateTimeField("评论时间", default=timezone.now)
     ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
     user_agent = models.CharField("浏览器标识", max_length=300, blank=True)
+    held_reason = models.CharField("待审原因", max_length=200, blank=True)
+    # comments/rules.py's repeat_fingerprint of the body (empty for short
+    # texts and for comments written before it existed).
+    fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -40,6 +44,8 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_article_idx"),
             models.Index(fields=["status", "created_at"], name="comment_status_idx"),
+            models.Index(fields=["fingerprint"], name="comment_fingerprint_idx"),
+            models.Index(fields=["ip", "status"], name="comment_ip_idx"),
         ]
 
     def __str__(self):

@@ -359,6 +359,14 @@ CAPTCHA_RATE_LIMIT = env_rate("CAPTCHA_RATE_LIMIT", "60/600")
 COMMENT_TRUSTED_PROXIES = env_list("COMMENT_TRUSTED_PROXIES", [], example="10.0.0.1,10.0.0.2")
 COMMENT_MODERATE_ALL = env_bool("COMMENT_MODERATE_ALL")
 COMMENT_MAX_LINKS = 2
+# What else holds a comment for moderation (comments/services.py): contact
+# details (phone, QQ, WeChat) in a comment from an address with no shown
+# comment yet; the same text (at least COMMENT_REPEAT_MIN_LENGTH letters)
+# under another article in the last COMMENT_REPEAT_DAYS days.
+COMMENT_HOLD_CONTACT_FROM_NEW = env_bool("COMMENT_HOLD_CONTACT_FROM_NEW", True)
+COMMENT_HOLD_REPEATS = env_bool("COMMENT_HOLD_REPEATS", True)
+COMMENT_REPEAT_MIN_LENGTH = env_int("COMMENT_REPEAT_MIN_LENGTH", 12, minimum=1)
+COMMENT_REPEAT_DAYS = env_int("COMMENT_REPEAT_DAYS", 30, minimum=1)
 # Proof of work (comments/pow.py): the browser searches up to this many
 # SHA-256 hashes (half on average) before a comment is sent; a challenge
 # lasts COMMENT_POW_SECONDS. COMMENT_POW=0 switches it off.
