@@ -87,3 +87,22 @@ class CaptchaChallenge(models.Model):
 
     def __str__(self):
         return self.key[:8]
+
+
+class SpamModel(models.Model):
+    """The naive Bayes spam score's counts (comments/bayes.py), learnt from
+    the moderators' decisions by `manage.py train_spam_filter`; the newest
+    row is the one in use."""
+
+    counts = models.JSONField("特征计数", default=dict)
+    spam_comments = models.PositiveIntegerField("垃圾评论数", default=0)
+    approved_comments = models.PositiveIntegerField("正常评论数", default=0)
+    trained_at = models.DateTimeField("训练时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+        verbose_name = "垃圾评论模型"
+        verbose_name_plural = "垃圾评论模型"
+
+    def __str__(self):
+        return f"{self.trained_at:%Y-%m-%d %H:%M}({self.spam_comments}/{self.approved_comments})"

@@ -367,6 +367,10 @@ COMMENT_HOLD_CONTACT_FROM_NEW = env_bool("COMMENT_HOLD_CONTACT_FROM_NEW", True)
 COMMENT_HOLD_REPEATS = env_bool("COMMENT_HOLD_REPEATS", True)
 COMMENT_REPEAT_MIN_LENGTH = env_int("COMMENT_REPEAT_MIN_LENGTH", 12, minimum=1)
 COMMENT_REPEAT_DAYS = env_int("COMMENT_REPEAT_DAYS", 30, minimum=1)
+# The naive Bayes score (comments/bayes.py, `manage.py train_spam_filter`):
+# a comment scoring at least the threshold waits for moderation.
+COMMENT_SPAM_SCORE = env_bool("COMMENT_SPAM_SCORE", True)
+COMMENT_SPAM_THRESHOLD = env_float("COMMENT_SPAM_THRESHOLD", 0.9)
 # Proof of work (comments/pow.py): the browser searches up to this many
 # SHA-256 hashes (half on average) before a comment is sent; a challenge
 # lasts COMMENT_POW_SECONDS. COMMENT_POW=0 switches it off.
