@@ -8,7 +8,7 @@ PORT ?= 8000
 # spaces) is given here.
 DJHTML := $(VENV)/bin/djhtml --tabwidth 2
 
-.PHONY: run test test-browser audit lint format bench bench-scale bench-render bench-search search-eval captcha-ocr mutation clean venv
+.PHONY: run test test-browser test-security audit lint format bench bench-scale bench-render bench-search search-eval spam-eval captcha-ocr mutation clean venv
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+
+# Only the attack suite (template and SQL injection, CSRF); part of test too.
+test-security: $(VENV)/.installed-dev
+	$(VENV)/bin/pytest -m security
 
 # Only the end-to-end tests in Chromium (screenshots in artifacts/screenshots/).
 test-browser: $(VENV)/.installed-dev
@@ -84,6 +88,11 @@ mutation: $(VENV)/.installed-dev
 # and MRR over the judged queries of search/eval/judgments.jsonl.
 search-eval: $(VENV)/.installed
 	$(PY) bench/search_eval.py
+
+# The comment filter's layers together on comments/eval/labelled.jsonl:
+# spam and real comments held, precision and recall (bench/spam_eval.py).
+spam-eval: $(VENV)/.installed
+	$(PY) bench/spam_eval.py
 
 # Search at 100,000 generated articles on SQLite and on PostgreSQL (database
 # searchbench on BENCH_PG, created and dropped by the bench): index build

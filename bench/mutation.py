@@ -101,11 +101,8 @@ NOT_MUTATED = {
     "comments/captcha_image.py": {
         name: _DRAWING
         for name in (
-            "_font",
             "_background",
             "_glyph",
-            "_bezier",
-            "_thick_polyline",
             "_curve_across",
             "_warp",
             "render_image",

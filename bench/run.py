@@ -13,7 +13,9 @@ read-count check (exactly N reader requests must add exactly N reads within
 """
 
 import argparse
+import base64
 import contextlib
+import hashlib
 import http.client
 import http.cookiejar
 import json
@@ -272,7 +274,9 @@ def comment_poster(base, article_ids, stop_at, results, number):
         text = f"压测评论 {number}-{n}:这篇讲得很实用。"
         try:
             with opener.open(
-                urllib.request.Request(f"{base}/comments/captcha/", headers={"User-Agent": UA})
+                urllib.request.Request(
+                    f"{base}/comments/captcha/?article={article_id}", headers={"User-Agent": UA}
+                )
             ) as r:
                 captcha = json.load(r)
             time.sleep(3.2)  # a person reads the image and types
@@ -282,6 +286,7 @@ def comment_poster(base, article_ids, stop_at, results, number):
                     "body": text,
                     "captcha": "PASSED",
                     "captcha_key": captcha["key"],
+                    "altcha": solve_proof(captcha["pow"]) if captcha.get("pow") else "",
                     "csrfmiddlewaretoken": captcha["csrf_token"],
                 }
             ).encode()
@@ -299,6 +304,18 @@ def comment_poster(base, article_ids, stop_at, results, number):
         except Exception as error:  # counted as a failure, shown in the report
             results.append((article_id, text, f"error {error!r}"))
             time.sleep(1)  # a person would not retry at once
+
+
+def solve_proof(challenge):
+    """The comment form's proof of work, as the browser's script finds it
+    (comments/proof.py; no Django here)."""
+    for number in range(challenge["maxnumber"] + 1):
+        digest = hashlib.sha256(f"{challenge['salt']}{number}".encode()).hexdigest()
+        if digest == challenge["challenge"]:
+            fields = ("algorithm", "challenge", "salt", "signature")
+            payload = {key: challenge[key] for key in fields} | {"number": number}
+            return base64.b64encode(json.dumps(payload).encode()).decode()
+    return ""
 
 
 def main():

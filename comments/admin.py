@@ -46,7 +46,15 @@ SEARCH_RECENT = 20_000
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["short_body", "display_name", "article_link", "status", "created_at", "ip"]
+    list_display = [
+        "short_body",
+        "display_name",
+        "article_link",
+        "status",
+        "held_reason",
+        "created_at",
+        "ip",
+    ]
     # No date_hierarchy: its links need every distinct day of a million rows.
     list_filter = ["status", ArticleFilter, "created_at"]
     search_fields = ["body", "nickname", "ip", "article__title"]
@@ -56,8 +64,17 @@ class CommentAdmin(admin.ModelAdmin):
     paginator = BoundedCountPaginator
     # Newest first, from the (created_at, id) index.
     ordering = ["-created_at", "-id"]
-    readonly_fields = ["article", "created_at", "ip", "user_agent"]
-    fields = ["article", "nickname", "body", "status", "created_at", "ip", "user_agent"]
+    readonly_fields = ["article", "created_at", "ip", "user_agent", "held_reason"]
+    fields = [
+        "article",
+        "nickname",
+        "body",
+        "status",
+        "held_reason",
+        "created_at",
+        "ip",
+        "user_agent",
+    ]
     actions = ["approve", "reject", "mark_spam"]
     list_per_page = 50
 

@@ -30,6 +30,10 @@ class Comment(models.Model):
     created_at = models.DateTimeField("评论时间", default=timezone.now)
     ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
     user_agent = models.CharField("浏览器标识", max_length=300, blank=True)
+    held_reason = models.CharField("待审原因", max_length=200, blank=True)
+    # comments/rules.py's repeat_fingerprint of the body (empty for short
+    # texts and for comments written before it existed).
+    fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -41,6 +45,8 @@ class Comment(models.Model):
             models.Index(fields=["article", "status", "created_at"], name="comment_article_idx"),
             models.Index(fields=["status", "created_at"], name="comment_status_idx"),
             models.Index(fields=["created_at", "id"], name="comment_created_idx"),
+            models.Index(fields=["fingerprint"], name="comment_fingerprint_idx"),
+            models.Index(fields=["ip", "status"], name="comment_ip_idx"),
         ]
 
     def __str__(self):
@@ -82,3 +88,22 @@ class CaptchaChallenge(models.Model):
 
     def __str__(self):
         return self.key[:8]
+
+
+class SpamModel(models.Model):
+    """The naive Bayes spam score's counts (comments/bayes.py), learnt from
+    the moderators' decisions by `manage.py train_spam_filter`; the newest
+    row is the one in use."""
+
+    counts = models.JSONField("特征计数", default=dict)
+    spam_comments = models.PositiveIntegerField("垃圾评论数", default=0)
+    approved_comments = models.PositiveIntegerField("正常评论数", default=0)
+    trained_at = models.DateTimeField("训练时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+        verbose_name = "垃圾评论模型"
+        verbose_name_plural = "垃圾评论模型"
+
+    def __str__(self):
+        return f"{self.trained_at:%Y-%m-%d %H:%M}({self.spam_comments}/{self.approved_comments})"

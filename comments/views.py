@@ -1,6 +1,8 @@
 """Comment posting, the captcha endpoint, the no-JavaScript form page, an
 article's full comment list and the CSRF failure page."""
 
+import json
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
@@ -17,6 +19,7 @@ from articles.pages import article_page_context
 from articles.paging import ArticlePaginator
 from articles.version import request_version
 
+from . import proof
 from .captcha import captcha_check, captcha_create
 from .forms import CommentForm
 from .models import Comment
@@ -30,6 +33,21 @@ def _public_article(article_id):
 
 CAPTCHA_TOO_OFTEN = "请求太频繁,请稍后再试。"
 
+# Why a comment's proof of work was refused, as the reader reads it.
+POW_REFUSED = {
+    proof.MISSING: "发表评论需要浏览器开启 JavaScript,页面会自动完成一次防垃圾验证。"
+    "请开启后稍等片刻再提交。",
+    proof.EXPIRED: "防垃圾验证已过期,页面已重新验证,请再提交一次。",
+    proof.REUSED: "这次防垃圾验证已经用过了,页面已重新验证,请再提交一次。",
+    proof.FORGED: "防垃圾验证未通过,页面已重新验证,请再提交一次。",
+    proof.OTHER_ARTICLE: "防垃圾验证与本文不符,页面已重新验证,请再提交一次。",
+}
+
+
+def _article_id(value):
+    """The article a challenge is for, from ?article= (0 when absent)."""
+    return int(value) if value and value.isdigit() and len(value) < 12 else 0
+
 
 def _new_captcha(request):
     """(key, image) of a new challenge, or None when this address has asked
@@ -39,22 +57,33 @@ def _new_captcha(request):
     return captcha_create()
 
 
-def _fresh_captcha(request, form=None):
+def _pow_challenge(article_id):
+    return proof.pow_create(article_id=article_id) if settings.COMMENT_POW else None
+
+
+def _fresh_captcha(request, article, form=None):
     """A new challenge for a form page, and the form's captcha fields reset
-    to it; past the limit, no image and a message instead."""
+    to it; past the limit, no image and a message instead. With it, a new
+    proof-of-work challenge for the page's script."""
     key, image = _new_captcha(request) or ("", "")
     if form is not None and form.is_bound:
         form.data = form.data.copy()
         form.data["captcha"] = ""
         form.data["captcha_key"] = key
     get_token(request)
-    return {"key": key, "image": image, "error": "" if key else CAPTCHA_TOO_OFTEN}
+    challenge = _pow_challenge(article.pk)
+    return {
+        "key": key,
+        "image": image,
+        "error": "" if key else CAPTCHA_TOO_OFTEN,
+        "pow": json.dumps(challenge) if challenge else "",
+    }
 
 
 def _show_form_again(request, article, form, status):
     """The article page again, with the reader's text and the errors."""
     context = article_page_context(article, request_version(request))
-    context.update(comment_form=form, captcha=_fresh_captcha(request, form))
+    context.update(comment_form=form, captcha=_fresh_captcha(request, article, form))
     response = render(request, "articles/article_detail.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response
@@ -63,12 +92,16 @@ def _show_form_again(request, article, form, status):
 @never_cache
 @require_GET
 def captcha_new(request):
-    """A new captcha and a CSRF token for the comment form (never cached)."""
+    """A new captcha, a CSRF token and a proof-of-work challenge for the
+    comment form of ?article= (never cached)."""
     captcha = _new_captcha(request)
     if captcha is None:
         return JsonResponse({"error": CAPTCHA_TOO_OFTEN}, status=429)
     key, image = captcha
-    return JsonResponse({"key": key, "image": image, "csrf_token": get_token(request)})
+    challenge = _pow_challenge(_article_id(request.GET.get("article")))
+    return JsonResponse(
+        {"key": key, "image": image, "csrf_token": get_token(request), "pow": challenge}
+    )
 
 
 @never_cache
@@ -76,7 +109,11 @@ def comment_form_page(request, article_id):
     """The form on a page of its own, for readers without JavaScript."""
     article = _public_article(article_id)
     form = CommentForm()
-    context = {"article": article, "comment_form": form, "captcha": _fresh_captcha(request)}
+    context = {
+        "article": article,
+        "comment_form": form,
+        "captcha": _fresh_captcha(request, article),
+    }
     return render(request, "comments/form_page.html", context)
 
 
@@ -115,6 +152,12 @@ def comment_post(request, article_id):
         form.is_valid()
         form.add_error(None, f"评论太频繁了,请 {max(1, round(wait / 60))} 分钟后再试。")
         return _show_form_again(request, article, form, status=429)
+    if settings.COMMENT_POW:
+        refused = proof.pow_verify(request.POST.get("altcha", ""), article_id=article.pk)
+        if refused:
+            form.is_valid()
+            form.add_error(None, POW_REFUSED[refused])
+            return _show_form_again(request, article, form, status=400)
     captcha_ok = captcha_check(
         key=request.POST.get("captcha_key", ""), answer=request.POST.get("captcha", "")
     )

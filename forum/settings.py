@@ -368,6 +368,24 @@ COMMENT_MAX_LINKS = 2
 # thousands) and links to all of them, a page of COMMENTS_PER_PAGE at a time.
 COMMENTS_ON_ARTICLE_PAGE = 20
 COMMENTS_PER_PAGE = 50
+# What else holds a comment for moderation (comments/services.py): contact
+# details (phone, QQ, WeChat) in a comment from an address with no shown
+# comment yet; the same text (at least COMMENT_REPEAT_MIN_LENGTH letters)
+# under another article in the last COMMENT_REPEAT_DAYS days.
+COMMENT_HOLD_CONTACT_FROM_NEW = env_bool("COMMENT_HOLD_CONTACT_FROM_NEW", True)
+COMMENT_HOLD_REPEATS = env_bool("COMMENT_HOLD_REPEATS", True)
+COMMENT_REPEAT_MIN_LENGTH = env_int("COMMENT_REPEAT_MIN_LENGTH", 12, minimum=1)
+COMMENT_REPEAT_DAYS = env_int("COMMENT_REPEAT_DAYS", 30, minimum=1)
+# The naive Bayes score (comments/bayes.py, `manage.py train_spam_filter`):
+# a comment scoring at least the threshold waits for moderation.
+COMMENT_SPAM_SCORE = env_bool("COMMENT_SPAM_SCORE", True)
+COMMENT_SPAM_THRESHOLD = env_float("COMMENT_SPAM_THRESHOLD", 0.9)
+# Proof of work (comments/pow.py): the browser searches up to this many
+# SHA-256 hashes (half on average) before a comment is sent; a challenge
+# lasts COMMENT_POW_SECONDS. COMMENT_POW=0 switches it off.
+COMMENT_POW = env_bool("COMMENT_POW", True)
+COMMENT_POW_MAX_NUMBER = env_int("COMMENT_POW_MAX_NUMBER", 50_000, minimum=1)
+COMMENT_POW_SECONDS = env_int("COMMENT_POW_SECONDS", 1200, minimum=60)
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
 # Search (search/): results cached per query (seconds), searches and

@@ -155,8 +155,10 @@ def test_back_to_top_works_without_javascript(small_site, browser, shoot):
         link.click()
         page.wait_for_url("**#top")
         assert reaches_top(page)
-        # The comment form says how to comment without JavaScript.
-        assert page.get_by_role("link", name="在单独页面发表评论").is_visible()
+        # The comment form says that commenting needs JavaScript.
+        notice = page.locator(".comment-form noscript p")
+        assert notice.is_visible()
+        assert notice.inner_text().startswith("发表评论需要浏览器开启 JavaScript")
         shoot(page, "article-no-js")
     finally:
         context.close()

@@ -1,13 +1,14 @@
 """Tests of the captcha picture (pure Pillow; no database, no Django)."""
 
 import io
+import itertools
 import os
 import random
 import sys
 import zlib
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 # Importable both from the project's test run and on its own
 # (`pytest --noconftest comments/tests/test_captcha_image.py`).
@@ -19,8 +20,12 @@ from comments.captcha_image import (  # noqa: E402
     ALPHABET,
     HEIGHT,
     WIDTH,
+    _bezier,
+    _font,
+    _thick_polyline,
     normalize,
     random_answer,
+    render_image,
     render_png,
 )
 
@@ -130,5 +135,144 @@ def test_lower_case_and_spaced_answers_render_too():
 def test_empty_answer_is_refused():
     with pytest.raises(ValueError):
         render_png("  ")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="length must be at least 1"):
         random_answer(0)
+
+
+# --- what a reader sees: five dark characters across the picture ----------
+
+# Luminance under which a pixel is "ink": the letters' dark colours are under
+# it, the background and the brighter ribbons behind the letters are not.
+INK_LUMINANCE = 100
+
+
+def _ink_columns(img):
+    """Per column of the picture, how many of its pixels are dark ink."""
+    rgb = img.convert("RGB")
+    width, height = rgb.size
+    px = rgb.load()
+    columns = []
+    for x in range(width):
+        dark = 0
+        for y in range(height):
+            r, g, b = px[x, y]
+            dark += 0.299 * r + 0.587 * g + 0.114 * b < INK_LUMINANCE
+        columns.append(dark)
+    return columns
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_every_character_cell_holds_ink(seed):
+    """The text runs across most of the picture, and each fifth of it (one
+    character's place) carries a good share of dark ink: no character is
+    missing, shrunk to a dot or drawn in a background colour."""
+    answer = "".join(random.Random(seed).choice(ALPHABET) for _ in range(5))
+    img = render_image(answer, rng=random.Random(seed))
+    assert img.size == (WIDTH, HEIGHT) and img.mode == "RGB"
+    columns = _ink_columns(img)
+    # columns crossed by a glyph; a thin line or a noise arc gives fewer
+    text = [x for x, dark in enumerate(columns) if dark >= 12]
+    left, right = text[0], text[-1]
+    assert right - left >= 110, (left, right)
+    cell = (right - left + 1) / 5
+    for i in range(5):
+        ink = sum(columns[int(left + i * cell) : int(left + (i + 1) * cell)])
+        assert ink >= 200, (i, ink)
+
+
+def test_the_background_is_light():
+    """Far from the text (the top and bottom rows), almost nothing is ink."""
+    for seed in range(5):
+        img = render_image("ACEFH", rng=random.Random(seed)).convert("L")
+        border = [img.getpixel((x, y)) for x in range(WIDTH) for y in (0, 1, HEIGHT - 1)]
+        assert sum(v < INK_LUMINANCE for v in border) < len(border) * 0.05
+
+
+def test_distinct_answers_give_distinct_pictures():
+    """With the same randomness, changing one character changes the picture
+    (the characters drawn come from the answer, not from the randomness)."""
+    first = render_image("ACEFH", rng=random.Random(3)).tobytes()
+    for other in ("ACEFJ", "JCEFH", "ACKFH"):
+        assert render_image(other, rng=random.Random(3)).tobytes() != first, other
+
+
+def test_the_answer_is_normalised_before_it_is_drawn():
+    """A lower-case or spaced answer draws the very picture of its upper-case
+    form: what the reader types is compared case-insensitively, so the picture
+    must not show lower-case letters."""
+    expected = render_image("AC7HK", rng=random.Random(5)).tobytes()
+    assert render_image(" ac7 hk ", rng=random.Random(5)).tobytes() == expected
+
+
+def test_render_png_decodes_to_the_rendered_picture():
+    """The PNG is the rendered picture, reduced to a small palette: the same
+    size, and close to it pixel by pixel."""
+    image = render_image("ACEFH", rng=random.Random(9))
+    with Image.open(io.BytesIO(render_png("ACEFH", rng=random.Random(9)))) as png:
+        assert png.mode == "P"  # palette: a small file
+        assert len(png.getpalette()) // 3 <= 48
+        decoded = png.convert("RGB")
+    assert decoded.size == image.size
+    a, b = image.tobytes(), decoded.tobytes()
+    mean_error = sum(abs(x - y) for x, y in zip(a, b)) / len(a)
+    assert mean_error < 8
+
+
+# --- the drawing helpers ----------------------------------------------------
+
+
+def test_the_font_is_scalable():
+    """Glyphs are drawn at the size asked for (Pillow's scalable font, not
+    its tiny bitmap one)."""
+    small = _font(40).getbbox("W")
+    large = _font(90).getbbox("W")
+    assert large[3] - large[1] >= 55
+    assert (large[3] - large[1]) > 2 * (small[3] - small[1]) * 0.9
+
+
+def _de_casteljau(points, t):
+    """A point of a Bezier curve by repeated interpolation (another way to
+    compute what _bezier computes)."""
+    while len(points) > 1:
+        points = [
+            (p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t)
+            for p, q in itertools.pairwise(points)
+        ]
+    return points[0]
+
+
+def test_bezier_points_lie_on_the_curve():
+    control = [(3.0, 7.0), (40.0, -20.0), (90.0, 55.0), (130.0, 11.0)]
+    points = _bezier(control)
+    assert len(points) == 61  # 60 steps, both ends included
+    assert points[0] == pytest.approx(control[0])
+    assert points[-1] == pytest.approx(control[-1])
+    for i, point in enumerate(points):
+        assert point == pytest.approx(_de_casteljau(control, i / 60)), i
+    assert len(_bezier(control, steps=4)) == 5
+    assert _bezier(control, steps=4)[2] == pytest.approx(_de_casteljau(control, 0.5))
+
+
+def _ink(img, x, y):
+    return img.getpixel((x, y)) < 128
+
+
+def test_thick_polyline_has_round_ends():
+    img = Image.new("L", (100, 100), 255)
+    _thick_polyline(ImageDraw.Draw(img), [(20, 50), (50, 50), (80, 50)], 10, 0)
+    for x in (25, 50, 75):
+        assert _ink(img, x, 50) and _ink(img, x, 46) and _ink(img, x, 54)
+        assert not _ink(img, x, 43) and not _ink(img, x, 57)
+    # round caps of radius 5 past both ends, and nothing beyond them
+    for x in (16, 84):
+        assert _ink(img, x, 50), x
+    for x in (13, 87, 10, 90):
+        assert not _ink(img, x, 50), x
+
+
+def test_thick_polyline_has_round_joints():
+    img = Image.new("L", (100, 100), 255)
+    _thick_polyline(ImageDraw.Draw(img), [(20, 80), (50, 20), (80, 80)], 12, 0)
+    # the outer side of the sharp bend is filled (no notch at the corner)
+    assert _ink(img, 50, 16)
+    assert not _ink(img, 50, 12)

@@ -172,7 +172,7 @@ def test_each_article_form_posts_to_its_own_article(client):
     for article in (first, second, first):
         _status, html = get(client, article.get_absolute_url())
         assert f'action="/comments/{article.pk}/post/#comments"' in html
-        assert f'href="/comments/{article.pk}/">在单独页面发表评论</a>' in html
+        assert f'data-captcha-url="/comments/captcha/?article={article.pk}"' in html
         other = second if article == first else first
         assert f"/comments/{other.pk}/post/" not in html
         assert "918273645546372819" not in html

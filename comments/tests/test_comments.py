@@ -13,6 +13,7 @@ from django.utils.html import escape
 from articles.models import Article
 from articles.tests.factories import make_article
 from comments import captcha as captcha_module
+from comments import proof
 from comments.models import BannedWord, CaptchaChallenge, Comment
 
 pytestmark = pytest.mark.django_db
@@ -39,9 +40,15 @@ def new_captcha(age_seconds=10):
     return key
 
 
+def solved(article):
+    """A proof of work for `article`'s form, as the browser's script sends it."""
+    return proof.solve(proof.pow_create(article_id=article.pk))
+
+
 def post(client, article, *, answer=ANSWER, key=None, **fields):
     data = {"nickname": "老王", "body": "很有用的文章,谢谢分享!", "captcha": answer}
     data["captcha_key"] = new_captcha() if key is None else key
+    data["altcha"] = solved(article)
     data.update(fields)
     return client.post(f"/comments/{article.pk}/post/", data, REMOTE_ADDR="203.0.113.7")
 
@@ -354,6 +361,7 @@ def test_trusted_proxy_forwarded_for_tells_readers_apart(article, settings):
 
     def send(forwarded):
         data = {"body": "经过代理的评论", "captcha": ANSWER, "captcha_key": new_captcha()}
+        data["altcha"] = solved(article)
         return client.post(
             f"/comments/{article.pk}/post/",
             data,

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0007_scale_indexes'),
-        ('comments', '0001_initial'),
+        ('comments', '0003_spam_model'),
     ]
 
     operations = [
