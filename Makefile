@@ -8,7 +8,7 @@ PORT ?= 8000
 # spaces) is given here.
 DJHTML := $(VENV)/bin/djhtml --tabwidth 2
 
-.PHONY: run test test-browser audit lint format bench bench-scale bench-render bench-search search-eval captcha-ocr mutation clean venv
+.PHONY: run test test-faults test-browser audit lint format bench bench-scale bench-render bench-search search-eval captcha-ocr mutation clean venv
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+
+# Faults survived (faults/): a private redis-server and PostgreSQL cluster and
+# the site's own server, stopped and killed by the tests. Not in `make test`:
+# each test starts real servers (about a minute or two in all).
+test-faults: $(VENV)/.installed-dev
+	@command -v redis-server >/dev/null && test -x /usr/lib/postgresql/15/bin/initdb || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server postgresql-15 >/dev/null)
+	env -u REDIS_URL -u DATABASE_URL $(VENV)/bin/pytest faults $(FAULTS_ARGS)
 
 # Only the end-to-end tests in Chromium (screenshots in artifacts/screenshots/).
 test-browser: $(VENV)/.installed-dev

@@ -263,12 +263,29 @@ CACHE_KEY_PREFIX = f"{env_str('CACHE_KEY_PREFIX', 'forum')}:{code_fingerprint()}
 REDIS_URL = env_str("REDIS_URL")
 # Entries the local-memory cache keeps per process.
 CACHE_MAX_ENTRIES = env_int("CACHE_MAX_ENTRIES", 5000, minimum=1)
+# While Redis cannot be reached, the cache stands in with each process's own
+# memory and tries Redis again every REDIS_RETRY_SECONDS (articles/cache.py):
+# pages are rendered from the database instead of answering 500.
+REDIS_RETRY_SECONDS = env_float("REDIS_RETRY_SECONDS", 2.0)
 if REDIS_URL:
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "articles.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "RETRY_SECONDS": REDIS_RETRY_SECONDS,
+            "STAND_IN_MAX_ENTRIES": CACHE_MAX_ENTRIES,
+            # A Redis that is down or unreachable must cost a request little:
+            # short timeouts, one immediate retry (a pooled connection that
+            # died with a restart), no back-off sleeps.
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 1.0,
+                "retry": Retry(NoBackoff(), 1),
+            },
         },
         # Each process also keeps the pages it serves for a few seconds, in
         # front of Redis: a page-cache hit then needs no round trip
