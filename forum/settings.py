@@ -386,8 +386,11 @@ SEARCH_RATE_LIMIT = env_rate("SEARCH_RATE_LIMIT", "30/60")
 SEARCH_SUGGEST_RATE_LIMIT = env_rate("SEARCH_SUGGEST_RATE_LIMIT", "120/60")
 SEARCH_LOG_FLUSH_SECONDS = env_float("SEARCH_LOG_FLUSH_SECONDS", 10.0)
 
-# Reads are counted in memory and written in batches this often (seconds).
+# Reads wait in Redis (or, without it, in memory) and are written in batches
+# this often (seconds). Their Redis keys start with this (no code hash: they
+# outlive a deploy).
 READ_FLUSH_SECONDS = env_float("READ_FLUSH_SECONDS", 10.0)
+READS_KEY_PREFIX = f"{env_str('CACHE_KEY_PREFIX', 'forum')}:reads"
 
 # Whole pages for anonymous readers are cached this long (seconds); any
 # content change makes them stale at once (pagecache/, articles/version.py).

@@ -59,6 +59,7 @@ def wsgi_fast_path(app):
     """`app` with cached pages answered in front of it."""
 
     def application(environ, start_response):
+        reads.keep_flushing()
         if keys.eligible(environ):
             entry = _cached(environ)
             if entry is not None:
