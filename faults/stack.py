@@ -186,7 +186,7 @@ class Site:
                 stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
         if wait:
-            wait_until(lambda: get(self.url + "/robots.txt", timeout=2).status == 200, 60, "site")
+            wait_until(lambda: get(self.url + "/healthz", timeout=2).status == 200, 60, "site")
 
     def workers(self):
         """The pids of the granian workers (children of the server process)."""

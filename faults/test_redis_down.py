@@ -63,6 +63,9 @@ def test_redis_stopped_pages_and_comments_still_work_and_recover(folder, redis_s
         for path in pages:
             statuses.setdefault(path, set()).add(get(site.url + path).status)
     assert statuses == {path: {200} for path in pages}
+    assert get(site.url + "/healthz").status == 200
+    ready = get(site.url + "/readyz")
+    assert ready.status == 503 and '"cache": "error"' in ready.text
     # A comment while Redis is down: accepted and shown (the captcha lives in
     # the database, the rate limit counts in the process meanwhile).
     posted = post_comment(site, articles[0], "Redis 停了也能评论,这条评论是在缓存宕机时发的。")
@@ -74,6 +77,7 @@ def test_redis_stopped_pages_and_comments_still_work_and_recover(folder, redis_s
     for path in pages:
         assert get(site.url + path).status == 200, path
     assert redis_server.command("DBSIZE") > 0  # the site uses Redis again, unrestarted
+    assert get(site.url + "/readyz").status == 200
     assert "Traceback" not in site.log_text().split("Redis unreachable")[0]
     with sqlite3.connect(site.folder / "site.sqlite3") as db:
         (count,) = db.execute("SELECT count(*) FROM comments_comment").fetchone()
