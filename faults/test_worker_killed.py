@@ -46,12 +46,16 @@ def kill_workers(site, pid=None):
     workers = site.workers()
     assert len(workers) == 2, workers
     killed = workers if pid is None else [pid]
+    started = site.log_text().count("Started worker-")
     for pid in killed:
         os.kill(pid, signal.SIGKILL)
     try:
         wait_until(lambda: len(set(site.workers()) - set(workers)) == len(killed), 60, "respawn")
     except TimeoutError:
         raise AssertionError(site.log_text()[-3000:]) from None
+    # granian logs "Started worker-N" once the new worker serves.
+    started += len(killed)
+    wait_until(lambda: site.log_text().count("Started worker-") >= started, 60, "new workers")
     wait_until(lambda: get(site.url + "/robots.txt", timeout=2).status == 200, 30, "the site")
 
 
@@ -94,6 +98,7 @@ def test_reads_survive_workers_killed_under_load(site):
                 status = get(site.url + path, timeout=10).status
             except OSError:
                 failed.append(1)
+                time.sleep(0.05)  # a reader does not retry in a tight loop
                 continue
             (answered if status == 200 else others).append(status)
 
