@@ -32,12 +32,13 @@ test: $(VENV)/.installed-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
-# Faults survived (faults/): a private redis-server and PostgreSQL cluster and
-# the site's own server, stopped and killed by the tests. Not in `make test`:
+# Faults survived (faults/): a private redis-server and PostgreSQL cluster,
+# the site's own servers (two on 127.0.0.2 and 127.0.0.3 behind a private
+# nginx running deploy/nginx/forum.conf), stopped and killed by the tests. Not in `make test`:
 # each test starts real servers (about a minute or two in all).
 test-faults: $(VENV)/.installed-dev
-	@command -v redis-server >/dev/null && test -x /usr/lib/postgresql/15/bin/initdb || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server postgresql-15 >/dev/null)
+	@command -v redis-server >/dev/null && command -v nginx >/dev/null && test -x /usr/lib/postgresql/15/bin/initdb || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server nginx postgresql-15 >/dev/null)
 	env -u REDIS_URL -u DATABASE_URL $(VENV)/bin/pytest faults $(FAULTS_ARGS)
 
 # Only the end-to-end tests in Chromium (screenshots in artifacts/screenshots/).

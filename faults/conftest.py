@@ -39,8 +39,8 @@ def postgres(folder):
 def make_site(folder):
     sites = []
 
-    def make(**env):
-        site = Site(folder, env)
+    def make(host="127.0.0.1", name="site", **env):
+        site = Site(folder, env, host=host, name=name)
         sites.append(site)
         return site
 

@@ -6,6 +6,7 @@ servers. Every part is stopped by the test that started it, also on failure
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -22,12 +23,12 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 UA = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126 Mobile Safari/537.36"
 
 
-def free_port(candidates):
+def free_port(candidates, host="127.0.0.1"):
     """The first port of `candidates` nobody listens on."""
     for port in candidates:
         with socket.socket() as s:
             try:
-                s.bind(("127.0.0.1", port))
+                s.bind((host, port))
             except OSError:
                 continue
             return port
@@ -151,14 +152,16 @@ class PostgresCluster:
 class Site:
     """The site as `make run` serves it: prepare_site, then serve.py."""
 
-    def __init__(self, folder, env):
+    def __init__(self, folder, env, host="127.0.0.1", name="site"):
         self.folder = Path(folder)
-        self.port = free_port(range(18431, 18440))
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.host = host
+        self.port = free_port(range(18431, 18440), host)
+        self.url = f"http://{host}:{self.port}"
         self.env = {
             **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")},
             "DATABASE_URL": f"sqlite:///{self.folder / 'site.sqlite3'}",
             "DJANGO_MEDIA_ROOT": str(self.folder / "media"),
+            "HOST": host,
             "PORT": str(self.port),
             "WEB_CONCURRENCY": "2",
             "SERVER_THREADS": "4",
@@ -168,7 +171,7 @@ class Site:
             **env,
         }
         self.process = None
-        self.log = self.folder / "site.log"
+        self.log = self.folder / f"{name}.log"
 
     def manage(self, *args):
         return subprocess.run(
@@ -203,6 +206,17 @@ class Site:
             return [int(p) for p in path.read_text().split()]
         return []
 
+    def kill(self):
+        """SIGKILL to the whole server, as when its machine dies: granian
+        (in a session of its own, see serve.py), its workers, serve.py."""
+        for pid in self._children(self.process.pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+        self.process = None
+
     def stop(self):
         if self.process is None:
             return
@@ -218,3 +232,60 @@ class Site:
 
     def log_text(self):
         return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+class Nginx:
+    """A private nginx running the shipped site config (deploy/nginx/forum.conf)
+    with the test's addresses: the upstream's servers, a plain-HTTP listener
+    on 127.0.0.1 instead of TLS, and the test's folders."""
+
+    def __init__(self, folder, upstreams):
+        self.folder = Path(folder) / "nginx"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.chmod(0o755)
+        self.port = free_port(range(18441, 18450))
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.upstreams = upstreams
+        self.conf = self.folder / "nginx.conf"
+
+    def site_config(self):
+        """The shipped file with this test's addresses and folders."""
+        text = (ROOT / "deploy" / "nginx" / "forum.conf").read_text()
+        text = text.replace("10.0.0.11:8000", self.upstreams[0])
+        text = text.replace("10.0.0.12:8000", self.upstreams[1])
+        text = text.replace("/srv/forum/staticfiles/", f"{ROOT}/staticfiles/")
+        text = text.replace("/srv/forum/media/", f"{self.folder}/media/")
+        # The redirect server (port 80) is left out; TLS becomes plain HTTP.
+        text = re.sub(r"server \{\s*listen 80;.*?\n\}\n", "", text, flags=re.S)
+        text = re.sub(r"\n\s*listen 443 ssl;", f"\n    listen 127.0.0.1:{self.port};", text)
+        text = re.sub(r"\n\s*(listen \[::\]:443 ssl|http2 on|ssl_[a-z_]+ [^;]+);", "", text)
+        return text
+
+    def start(self):
+        f = self.folder
+        self.conf.write_text(f"""
+worker_processes 2;
+pid {f}/nginx.pid;
+error_log {f}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+  access_log {f}/access.log;
+  client_body_temp_path {f}/body;
+  proxy_temp_path {f}/proxy;
+  fastcgi_temp_path {f}/fastcgi;
+  uwsgi_temp_path {f}/uwsgi;
+  scgi_temp_path {f}/scgi;
+  default_type application/octet-stream;
+{self.site_config()}
+}}
+""")
+        subprocess.run(["nginx", "-p", str(f), "-c", str(self.conf), "-t"], check=True,
+                       capture_output=True)  # fmt: skip
+        subprocess.run(["nginx", "-p", str(f), "-c", str(self.conf)], check=True)
+        wait_until(lambda: get(self.url + "/robots.txt", timeout=2).status == 200, 30, "nginx")
+
+    def stop(self):
+        subprocess.run(
+            ["nginx", "-p", str(self.folder), "-c", str(self.conf), "-s", "stop"],
+            capture_output=True, check=False,
+        )  # fmt: skip
