@@ -2,6 +2,7 @@
 database), comments still work, and the shared cache is used again by
 itself when Redis returns."""
 
+import json
 import re
 import sqlite3
 import time
@@ -26,7 +27,7 @@ def post_comment(site, path, body):
     article_id = re.search(r"/([0-9]+)\.html", path).group(1)
     captcha = get(site.url + "/comments/captcha/")
     assert captcha.status == 200, captcha.text[:500]
-    data = __import__("json").loads(captcha.body)
+    data = json.loads(captcha.body)
     cookie = captcha.headers["Set-Cookie"].split(";")[0]
     time.sleep(3.1)  # a person takes a few seconds (the captcha refuses faster answers)
     form = urllib.parse.urlencode(
@@ -46,7 +47,7 @@ def post_comment(site, path, body):
 
 
 def test_redis_stopped_pages_and_comments_still_work_and_recover(folder, redis_server, make_site):
-    site = make_site(REDIS_URL=redis_server.url, PAGE_CACHE_LOCAL_SECONDS="1")
+    site = make_site(REDIS_URL=redis_server.url, PAGE_CACHE_LOCAL_SECONDS="1", REQUEST_LOG="json")
     site.prepare()
     site.start()
     articles = article_paths(site)
@@ -79,6 +80,10 @@ def test_redis_stopped_pages_and_comments_still_work_and_recover(folder, redis_s
     assert redis_server.command("DBSIZE") > 0  # the site uses Redis again, unrestarted
     assert get(site.url + "/readyz").status == 200
     assert "Traceback" not in site.log_text().split("Redis unreachable")[0]
+    logged = [json.loads(line) for line in site.log_text().splitlines() if line.startswith("{")]
+    assert {"path": "/sitemap/", "status": 200, "cache": "hit"} in [
+        {k: line[k] for k in ("path", "status", "cache")} for line in logged
+    ]
     with sqlite3.connect(site.folder / "site.sqlite3") as db:
         (count,) = db.execute("SELECT count(*) FROM comments_comment").fetchone()
     assert count == 1

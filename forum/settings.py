@@ -350,10 +350,24 @@ X_FRAME_OPTIONS = "DENY"
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# REQUEST_LOG=json: one JSON line per request on stdout (pagecache/access_log.py).
+REQUEST_LOG = env_choice("REQUEST_LOG", "OFF", ("OFF", "JSON"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Errors, with their stack traces, go to stderr (the console handler).
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "bare",
+        },
+    },
+    "formatters": {"bare": {"format": "%(message)s"}},
+    "loggers": {
+        "forum.requests": {"handlers": ["requests"], "level": "INFO", "propagate": False},
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice(
