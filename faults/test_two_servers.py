@@ -139,6 +139,9 @@ def test_one_server_killed_under_load_the_other_carries_on(folder, two_sites):
         wait_until(lambda: stored() - before >= len(answered), 60, "the reads")
         time.sleep(3)
         print(f"stored {stored() - before} reads for {len(answered)} answered GETs")
-        assert len(answered) <= stored() - before <= len(answered) + len(failed) + len(others)
+        # No answered read is lost. A GET in flight on the killed server may
+        # have been counted there before nginx sent it again to the survivor
+        # (proxy_next_upstream): at most one extra read per reader in flight.
+        assert len(answered) <= stored() - before <= len(answered) + len(readers)
     finally:
         nginx.stop()
