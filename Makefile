@@ -8,7 +8,7 @@ PORT ?= 8000
 # spaces) is given here.
 DJHTML := $(VENV)/bin/djhtml --tabwidth 2
 
-.PHONY: run test test-browser test-security audit lint format bench bench-scale bench-render bench-search search-eval spam-eval captcha-ocr mutation clean venv
+.PHONY: run test test-faults test-browser test-security audit lint format bench bench-scale bench-render bench-search search-eval spam-eval captcha-ocr mutation clean venv
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,15 @@ test: $(VENV)/.installed-dev
 # Only the attack suite (template and SQL injection, CSRF); part of test too.
 test-security: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest -m security
+
+# Faults survived (faults/): a private redis-server and PostgreSQL cluster,
+# the site's own servers (two on 127.0.0.2 and 127.0.0.3 behind a private
+# nginx running deploy/nginx/forum.conf), stopped and killed by the tests. Not in `make test`:
+# each test starts real servers (about a minute or two in all).
+test-faults: $(VENV)/.installed-dev
+	@command -v redis-server >/dev/null && command -v nginx >/dev/null && test -x /usr/lib/postgresql/15/bin/initdb || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server nginx postgresql-15 >/dev/null)
+	env -u REDIS_URL -u DATABASE_URL $(VENV)/bin/pytest faults $(FAULTS_ARGS)
 
 # Only the end-to-end tests in Chromium (screenshots in artifacts/screenshots/).
 test-browser: $(VENV)/.installed-dev

@@ -315,3 +315,20 @@ class ArticleDailyReads(models.Model):
 
     def __str__(self):
         return f"{self.article_id} {self.date}: {self.views}"
+
+
+class ReadBatch(models.Model):
+    """A batch of reads taken from Redis and written to the database
+    (articles/reads.py). Its row, inserted in the same transaction as the
+    counts, makes the batch count once even if it is written twice."""
+
+    key = models.CharField("批次", max_length=100, unique=True)
+    written_at = models.DateTimeField("写入时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-written_at"]
+        verbose_name = "阅读量批次"
+        verbose_name_plural = "阅读量批次"
+
+    def __str__(self):
+        return self.key

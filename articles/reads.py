@@ -1,32 +1,56 @@
 """The read counter ("阅读量") without a database write per page view.
 
-Each process adds reads up in memory and writes them to the database in one
-batch every READ_FLUSH_SECONDS (from a background thread; a request writes
-only when that thread is three intervals late), and once more when the process
-exits (atexit, and multiprocessing's finalizers in the workers that granian
-forks, which leave through os._exit()). Each
-batch is one `UPDATE ... SET views = views + n` per distinct n, so concurrent
-processes never lose each other's counts. A failed flush puts its counts back.
+Where pending reads wait:
 
-The number a page shows is the stored count plus this process's unflushed
-reads, so it is at most one flush interval behind.
+- **With Redis** (REDIS_URL): in Redis, one `HINCRBY` on a hash per read, at
+  request time. A process killed with SIGKILL (the OOM killer, a crash) holds
+  none of them. Every READ_FLUSH_SECONDS, whichever process flushes takes the
+  whole hash atomically (a Lua script renames it to a batch key and lists it
+  in a sorted set of batches), writes it to the database and deletes it. The
+  write inserts a `ReadBatch` row with the batch's key in the same
+  transaction, so a batch is written exactly once even when its taker dies
+  between the commit and the delete, or two processes write it at once: a
+  batch still listed after BATCH_ORPHAN_SECONDS (its taker died) is written
+  by the next flush of any process. What a Redis crash can lose is what
+  Redis's own persistence loses (deploy/ turns on appendfsync everysec: about
+  one second of reads).
+- **Without Redis, or while it cannot be reached**: in this process's
+  memory. A normal exit writes them (atexit, and multiprocessing's finalizers
+  in the workers that granian forks, which leave through os._exit()); a
+  process killed with SIGKILL loses the reads of its last flush interval at
+  most (READ_FLUSH_SECONDS, 10 s by default).
+
+Each batch is one `UPDATE ... SET views = views + n` per distinct n (from a
+background thread; a request writes only when that thread is three
+intervals late), so concurrent processes never lose each other's counts. A
+failed write keeps its counts for the next flush.
+
+The number a page shows is the stored count plus the pending reads (all of
+Redis's, or this process's), so it is at most one flush interval behind.
 
 What counts as a read is decided here too (`is_reader`), for both paths
 that count: the article view and the page cache's WSGI fast path.
 """
 
 import atexit
+import contextlib
 import logging
 import multiprocessing.util
 import os
 import re
 import threading
 import time
-from collections import Counter, defaultdict
+import uuid
+from collections import Counter, defaultdict, namedtuple
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.core.cache import caches
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.utils import timezone
+
+from .cache import CacheUnavailable, FailSoftRedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -43,54 +67,209 @@ def is_reader(environ) -> bool:
     )
 
 
+# A batch still listed this long after it was taken lost its taker.
+BATCH_ORPHAN_SECONDS = 30
+
+# KEYS: the pending hash, the new batch's key, the sorted set of batches.
+# ARGV: BATCH_ORPHAN_SECONDS. Takes the hash (if any) as the new batch and
+# returns [taken (1/0), the batches older than ARGV[1] seconds...]. Redis's
+# clock, so the servers' clocks do not matter.
+TAKE_SCRIPT = """
+local now = tonumber(redis.call('TIME')[1])
+local taken = 0
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('RENAME', KEYS[1], KEYS[2])
+  redis.call('ZADD', KEYS[3], now, KEYS[2])
+  taken = 1
+end
+local result = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[1]))
+table.insert(result, 1, taken)
+return result
+"""
+
+# KEYS: the pending hash, the sorted set of batches. ARGV: the article id.
+# Its reads waiting in Redis: in the hash and in batches not yet written.
+PENDING_SCRIPT = """
+local n = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+for _, batch in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  n = n + tonumber(redis.call('HGET', batch, ARGV[1]) or '0')
+end
+return n
+"""
+
+
+# The Redis keys of the pending reads: the hash, the sorted set of batches
+# and the prefix of a batch's key. Outside the cache's key prefix, which
+# changes with every deploy: pending reads outlive a deploy.
+ReadKeys = namedtuple("ReadKeys", "pending batches batch")
+
+
+def shared_store():
+    """The Redis cache backend when the site has one, else None."""
+    backend = caches["default"]
+    return backend if isinstance(backend, FailSoftRedisCache) else None
+
+
 class ReadCounter:
     def __init__(self):
         self._lock = threading.Lock()
         self._pending = Counter()
         self._last_flush = time.monotonic()
         self._timer = None
+        self._own_batches = []  # batches this process took and failed to write
 
     @property
     def interval(self):
         return settings.READ_FLUSH_SECONDS
 
+    @property
+    def keys(self):
+        prefix = settings.READS_KEY_PREFIX
+        return ReadKeys(f"{prefix}:pending", f"{prefix}:batches", f"{prefix}:batch:")
+
     def add(self, article_id: int) -> None:
-        with self._lock:
-            self._pending[article_id] += 1
+        if not self._add_shared(article_id):
+            with self._lock:
+                self._pending[article_id] += 1
         self._start_timer()
         # The timer thread writes in the background; a request writes only
         # when the timer is far behind (so a reader never waits on it).
         if time.monotonic() - self._last_flush >= 3 * self.interval:
             self.flush()
 
+    def _add_shared(self, article_id) -> bool:
+        store = shared_store()
+        if store is None:
+            return False
+        try:
+            store.run(lambda client: client.hincrby(self.keys.pending, str(article_id), 1))
+        except CacheUnavailable:
+            return False  # counted in memory meanwhile
+        return True
+
     def pending(self, article_id: int) -> int:
         with self._lock:
-            return self._pending.get(article_id, 0)
+            waiting = self._pending.get(article_id, 0)
+        store = shared_store()
+        if store is not None:
+            keys = self.keys
+            with contextlib.suppress(CacheUnavailable):
+                waiting += int(
+                    store.run(
+                        lambda client: client.eval(
+                            PENDING_SCRIPT, 2, keys.pending, keys.batches, str(article_id)
+                        )
+                    )
+                )
+        return waiting
 
     def flush(self) -> int:
         """Write the pending reads; returns how many were written."""
-        from .models import Article
-        from .stats import record_reads
-
         with self._lock:
             batch, self._pending = self._pending, Counter()
             self._last_flush = time.monotonic()
-        if not batch:
-            return 0
+        written = 0
+        if batch:
+            if self._write(batch):
+                written += sum(batch.values())
+            else:
+                with self._lock:
+                    self._pending.update(batch)
+        return written + self._flush_shared()
+
+    def _write(self, batch, *, batch_key=None) -> bool:
+        """One batch to the database, in one transaction; False on failure.
+        With `batch_key`, a batch taken from Redis: written at most once."""
+        from .models import Article, ReadBatch
+        from .stats import record_reads
+
         by_amount = defaultdict(list)
         for article_id, amount in batch.items():
             by_amount[amount].append(article_id)
         try:
             with transaction.atomic():
+                if batch_key is not None:
+                    ReadBatch.objects.create(key=batch_key)
+                    # Rows of batches written long ago only take room: a
+                    # batch key is never taken twice (a new random key each time).
+                    week_ago = timezone.now() - timedelta(days=7)
+                    ReadBatch.objects.filter(written_at__lt=week_ago).delete()
                 for amount, ids in by_amount.items():
                     Article.objects.filter(pk__in=ids).update(views=F("views") + amount)
                 record_reads(batch)  # per-day totals for the admin dashboard
+        except IntegrityError:
+            with contextlib.suppress(Exception):
+                if batch_key is not None and ReadBatch.objects.filter(key=batch_key).exists():
+                    return True  # another process wrote this batch
+            logger.exception("Could not write read counts; keeping them for the next flush")
+            return False
         except Exception:
             logger.exception("Could not write read counts; keeping them for the next flush")
-            with self._lock:
-                self._pending.update(batch)
+            return False
+        return True
+
+    def _flush_shared(self) -> int:
+        store = shared_store()
+        if store is None:
             return 0
+        keys = self.keys
+        new_batch = f"{keys.batch}{uuid.uuid4().hex}"
+        try:
+            taken, *orphans = store.run(
+                lambda client: client.eval(
+                    TAKE_SCRIPT, 3, keys.pending, new_batch, keys.batches, BATCH_ORPHAN_SECONDS
+                )
+            )
+        except CacheUnavailable:
+            return 0  # Redis keeps them; the next flush after it returns writes them
+        with self._lock:
+            todo, self._own_batches = self._own_batches, []
+        if taken:
+            todo.append(new_batch)
+        todo += [name.decode() if isinstance(name, bytes) else name for name in orphans]
+        written = 0
+        for name in dict.fromkeys(todo):
+            try:
+                written += self._write_shared_batch(store, name)
+            except CacheUnavailable:
+                with self._lock:
+                    self._own_batches.append(name)
+        return written
+
+    def _write_shared_batch(self, store, name) -> int:
+        raw = store.run(lambda client: client.hgetall(name))
+        batch = Counter({int(k): int(v) for k, v in raw.items()})
+        if batch and not self._write(batch, batch_key=name):
+            with self._lock:
+                self._own_batches.append(name)
+            return 0
+        keys = self.keys
+        store.run(lambda client: client.pipeline().delete(name).zrem(keys.batches, name).execute())
         return sum(batch.values())
+
+    def discard_pending(self):
+        """Forget every pending read, here and in Redis (for tests)."""
+        with self._lock:
+            self._pending.clear()
+            self._own_batches = []
+        store = shared_store()
+        if store is not None:
+            keys = self.keys
+
+            def discard(client):
+                batches = client.zrange(keys.batches, 0, -1)
+                client.delete(keys.pending, keys.batches, *batches)
+
+            with contextlib.suppress(CacheUnavailable):
+                store.run(discard)
+
+    def keep_flushing(self):
+        """Starts this process's background writer if it is not running.
+        Called on every request (pagecache/wsgi.py): with Redis, a process
+        that counts nothing itself still writes the reads other processes
+        left in Redis (a killed worker's, before its replacement counts)."""
+        if self._timer is None:
+            self._start_timer()
 
     def _start_timer(self):
         if self._timer is not None or self.interval <= 0:
@@ -124,6 +303,7 @@ def _start_afresh_in_child():
     # parent writes those, so the child must not write them again.
     reads._lock = threading.Lock()
     reads._pending = Counter()
+    reads._own_batches = []
     reads._timer = None
 
 

@@ -19,17 +19,20 @@ The one way to bump is `bump()`; `content_changed()` calls it when the
 surrounding transaction commits.
 """
 
+import logging
 import threading
 import time
 from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Min
 from django.utils import timezone
 
 from .models import Article, ContentVersion
+
+logger = logging.getLogger(__name__)
 
 # Longer than a writer can wait for the SQLite write lock (20 s).
 STAMP_OVERLAP = timedelta(seconds=60)
@@ -74,7 +77,18 @@ class _Version:
         if self._value is None or now - self._checked >= every:
             with self._lock:
                 if self._value is None or now - self._checked >= every:
-                    self._load()
+                    try:
+                        self._load()
+                    except DatabaseError:
+                        if self._value is None:
+                            raise
+                        # The database is down: keep the version last read,
+                        # so pages cached under it are still served (nothing
+                        # can change meanwhile); try again next interval.
+                        logger.warning(
+                            "Could not read the content version; keeping %s", self._value
+                        )
+                        connection.close()
                     self._checked = now
         if self._next_publish is not None and time.time() >= self._next_publish:
             # A scheduled article has gone live: every list may show it now.

@@ -2,14 +2,18 @@
 (The search page is the search app's.)"""
 
 import hashlib
+import sys
 from os.path import commonpath
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template import loader
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
@@ -248,3 +252,28 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+# The database cannot be reached (stopped, restarting, out of connections).
+DATABASE_DOWN = (OperationalError, InterfaceError)
+# How long a reader (or a crawler) is asked to wait before trying again.
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request):
+    """handler500: a database that cannot be reached is a styled 503 page
+    (rendered from the template alone: no query, no cache), everything else
+    Django's 500 page. A comment being posted is shown again on it."""
+    if not isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        return defaults.server_error(request)
+    kept = ""
+    if request.method == "POST":
+        try:
+            kept = request.POST.get("body", "")[:5000]
+        except Exception:  # an unreadable body: nothing to keep
+            kept = ""
+    body = loader.get_template("503.html").render({"kept_text": kept})
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -261,24 +261,41 @@ def code_fingerprint(*, installed_apps=None, base_dir=None):
 # Cache: local memory by default, Redis through REDIS_URL.
 CACHE_KEY_PREFIX = f"{env_str('CACHE_KEY_PREFIX', 'forum')}:{code_fingerprint()}"
 REDIS_URL = env_str("REDIS_URL")
-# What a process's local-memory cache keeps (forum/locmem.py): at most this
+# What a process's local-memory cache keeps (articles/locmem.py): at most this
 # many entries and this many megabytes of them, the least recently used
 # dropped first.
 CACHE_MAX_ENTRIES = env_int("CACHE_MAX_ENTRIES", 20000, minimum=1)
 CACHE_MAX_MB = env_int("CACHE_MAX_MB", 64, minimum=1)
 LOCAL_CACHE_OPTIONS = {"MAX_ENTRIES": CACHE_MAX_ENTRIES, "MAX_BYTES": CACHE_MAX_MB * 1024 * 1024}
+# While Redis cannot be reached, the cache stands in with each process's own
+# memory and tries Redis again every REDIS_RETRY_SECONDS (articles/cache.py):
+# pages are rendered from the database instead of answering 500.
+REDIS_RETRY_SECONDS = env_float("REDIS_RETRY_SECONDS", 2.0)
 if REDIS_URL:
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "articles.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "RETRY_SECONDS": REDIS_RETRY_SECONDS,
+            "STAND_IN_OPTIONS": LOCAL_CACHE_OPTIONS,
+            # A Redis that is down or unreachable must cost a request little:
+            # short timeouts, one immediate retry (a pooled connection that
+            # died with a restart), no back-off sleeps.
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 1.0,
+                "retry": Retry(NoBackoff(), 1),
+            },
         },
         # Each process also keeps the pages it serves for a few seconds, in
         # front of Redis: a page-cache hit then needs no round trip
         # (PAGE_CACHE_LOCAL_SECONDS, pagecache/wsgi.py).
         "local-pages": {
-            "BACKEND": "forum.locmem.SizeBoundedLocMemCache",
+            "BACKEND": "articles.locmem.SizeBoundedLocMemCache",
             "LOCATION": "local-pages",
             "OPTIONS": LOCAL_CACHE_OPTIONS,
         },
@@ -286,7 +303,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "forum.locmem.SizeBoundedLocMemCache",
+            "BACKEND": "articles.locmem.SizeBoundedLocMemCache",
             "LOCATION": "forum",
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             # Django's default of 300 entries holds a few dozen articles'
@@ -328,16 +345,34 @@ if env_bool("DJANGO_SECURE_PROXY_SSL"):
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT")
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTP Strict Transport Security, once the whole site is HTTPS (seconds; 0 is off).
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# REQUEST_LOG=json: one JSON line per request on stdout (pagecache/access_log.py).
+REQUEST_LOG = env_choice("REQUEST_LOG", "OFF", ("OFF", "JSON"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Errors, with their stack traces, go to stderr (the console handler).
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "bare",
+        },
+    },
+    "formatters": {"bare": {"format": "%(message)s"}},
+    "loggers": {
+        "forum.requests": {"handlers": ["requests"], "level": "INFO", "propagate": False},
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice(
@@ -396,8 +431,11 @@ SEARCH_RATE_LIMIT = env_rate("SEARCH_RATE_LIMIT", "30/60")
 SEARCH_SUGGEST_RATE_LIMIT = env_rate("SEARCH_SUGGEST_RATE_LIMIT", "120/60")
 SEARCH_LOG_FLUSH_SECONDS = env_float("SEARCH_LOG_FLUSH_SECONDS", 10.0)
 
-# Reads are counted in memory and written in batches this often (seconds).
+# Reads wait in Redis (or, without it, in memory) and are written in batches
+# this often (seconds). Their Redis keys start with this (no code hash: they
+# outlive a deploy).
 READ_FLUSH_SECONDS = env_float("READ_FLUSH_SECONDS", 10.0)
+READS_KEY_PREFIX = f"{env_str('CACHE_KEY_PREFIX', 'forum')}:reads"
 
 # Whole pages for anonymous readers are cached this long (seconds); any
 # content change makes them stale at once (pagecache/, articles/version.py).

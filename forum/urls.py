@@ -15,6 +15,9 @@ from articles.views import robots_txt
 
 lazy_static = lazy(static, str)
 
+# A database that cannot be reached answers a styled 503 page, not a 500.
+handler500 = "articles.views.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connection
 
+from articles.health import HEALTH_PATHS, wsgi_answer
 from articles.reads import is_reader, reads
 from articles.version import version
 
@@ -59,6 +60,9 @@ def wsgi_fast_path(app):
     """`app` with cached pages answered in front of it."""
 
     def application(environ, start_response):
+        reads.keep_flushing()
+        if environ.get("PATH_INFO") in HEALTH_PATHS:
+            return wsgi_answer(environ["PATH_INFO"], start_response)
         if keys.eligible(environ):
             entry = _cached(environ)
             if entry is not None:

@@ -379,6 +379,8 @@ def test_a_forked_worker_starts_without_its_parents_reads_and_with_its_own_timer
     settings, clock, threads, monkeypatch
 ):
     settings.READ_FLUSH_SECONDS = INTERVAL
+    # the counter in memory (without Redis): what a forked child inherits
+    monkeypatch.setattr(reads_module, "shared_store", lambda: None)
     # the process-wide counter, put back as it was after the test
     monkeypatch.setattr(reads, "_pending", Counter())
     monkeypatch.setattr(reads, "_timer", None)
@@ -411,3 +413,87 @@ def test_a_server_worker_writes_its_reads_when_multiprocessing_ends_it(counter, 
     assert exitpriority is not None  # without one it runs only if garbage-collected
     callback()
     assert stored(article) == 1
+
+
+# With Redis (REDIS_URL; `.ci/run` runs the suite with it) ------------------
+
+needs_redis = pytest.mark.skipif(
+    "redis" not in settings.CACHES["default"]["BACKEND"].lower(),
+    reason="the suite runs without Redis (REDIS_URL); .ci/run also runs it with Redis",
+)
+
+
+def take_a_batch(counter):
+    """What a flush does first: the pending hash becomes a batch, which a
+    process then dies holding."""
+    keys = counter.keys
+    store = reads_module.shared_store()
+    return store.run(
+        lambda client: client.eval(
+            reads_module.TAKE_SCRIPT, 3, keys.pending, f"{keys.batch}dead", keys.batches, 30
+        )
+    )
+
+
+@needs_redis
+def test_with_redis_a_killed_process_takes_no_read_along(article):
+    killed = ReadCounter()
+    for _ in range(5):
+        killed.add(article.pk)
+    assert killed._pending == Counter()  # nothing waits in the process
+    del killed  # SIGKILL: no flush, no finalizer
+    survivor = ReadCounter()
+    assert survivor.pending(article.pk) == 5
+    assert survivor.flush() == 5
+    assert stored(article) == 5
+    assert survivor.flush() == 0 and stored(article) == 5
+
+
+@needs_redis
+def test_with_redis_a_batch_whose_taker_died_is_written_once_by_another(article, monkeypatch):
+    counter = ReadCounter()
+    for _ in range(3):
+        counter.add(article.pk)
+    take_a_batch(counter)  # the taker dies before writing
+    assert counter.pending(article.pk) == 3  # still shown
+    assert counter.flush() == 0  # too young to be an orphan: its taker may be writing
+    monkeypatch.setattr(reads_module, "BATCH_ORPHAN_SECONDS", 0)
+    counter.add(article.pk)
+    assert counter.flush() == 4
+    assert stored(article) == 4
+    assert counter.flush() == 0 and stored(article) == 4
+
+
+@needs_redis
+def test_with_redis_a_batch_written_but_not_deleted_is_not_counted_again(article, monkeypatch):
+    counter = ReadCounter()
+    for _ in range(3):
+        counter.add(article.pk)
+    # The taker wrote the batch and died before deleting it from Redis.
+    monkeypatch.setattr(
+        ReadCounter,
+        "_write_shared_batch",
+        lambda self, store, name: counter._write(Counter({article.pk: 3}), batch_key=name) and 0,
+    )
+    counter.flush()
+    monkeypatch.undo()
+    assert stored(article) == 3
+    monkeypatch.setattr(reads_module, "BATCH_ORPHAN_SECONDS", 0)
+    assert counter.flush() == 3  # found written: dropped from Redis, not added again
+    assert stored(article) == 3
+    assert counter.pending(article.pk) == 0
+
+
+@needs_redis
+def test_with_redis_down_reads_are_counted_in_memory_and_written(article):
+    store = reads_module.shared_store()
+    store.breaker.open_until = float("inf")  # Redis unreachable
+    try:
+        counter = ReadCounter()
+        counter.add(article.pk)
+        counter.add(article.pk)
+        assert counter._pending[article.pk] == 2
+        assert counter.flush() == 2
+    finally:
+        store.breaker.open_until = 0.0
+    assert stored(article) == 2

@@ -4,7 +4,7 @@ cannot make a worker hold every page."""
 import pytest
 from django.core.cache import caches
 
-from forum.locmem import SizeBoundedLocMemCache
+from articles.locmem import SizeBoundedLocMemCache
 
 PAGE = "页" * 10_000  # about 30 KB pickled, the size of an article page
 
@@ -66,3 +66,7 @@ def test_the_site_caches_are_bounded_in_bytes(settings):
     for alias in local:
         assert isinstance(caches[alias], SizeBoundedLocMemCache), alias
         assert caches[alias]._max_bytes == settings.CACHE_MAX_MB * 1024 * 1024
+    stand_in = getattr(caches["default"], "stand_in", None)  # Redis's (articles/cache.py)
+    if stand_in is not None:
+        assert isinstance(stand_in, SizeBoundedLocMemCache)
+        assert stand_in._max_bytes == settings.CACHE_MAX_MB * 1024 * 1024
