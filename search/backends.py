@@ -31,6 +31,8 @@ contains the whole query (a phrase match), then the read count, then the
 newest.
 """
 
+import json
+
 from django.db import connection
 
 from articles.models import Article
@@ -148,8 +150,8 @@ class SQLiteBackend:
         return (" AND " if every_group else " OR ").join(groups)
 
     def ranked(self, query, *, every_group, fields, limit, candidates, rule=None):
-        """(ids best first, at most limit; how many candidates there were:
-        fewer than `candidates` means every match).
+        """(ids best first, at most limit; how many candidates there were;
+        whether they are every match).
 
         The head table's candidates are scored by bm25 (title 10, tags 5,
         summary 2). For every field, bm25 first reads the whole list of each
@@ -198,7 +200,7 @@ class SQLiteBackend:
                     [like_pattern(query.phrase), expression, *params, limit],
                 )
                 rows = cursor.fetchall()
-        return [row[0] for row in rows], found
+        return [row[0] for row in rows], found, found < candidates
 
     def count(self, query, *, cap):
         """How many documents match some word, counted in the index alone
@@ -246,52 +248,93 @@ class PostgresBackend:
         return (" && " if every_group else " || ").join(groups), params
 
     def ranked(self, query, *, every_group, fields, limit, candidates, rule=None):
-        """(ids best first, at most limit; how many candidates there were:
-        fewer than `candidates` means every match).
+        """(ids best first, at most limit; how many candidates there were;
+        whether they are every match).
 
-        The candidates are the newest matches (the GIN index finds them;
-        only their vectors are read). ts_rank_cd scores the head's always
-        (small vectors) and every field's only when every match is among
-        them; otherwise those come by reads, then newest (search/engine.py
-        puts the head matches before them)."""
+        The newest matching documents are taken first, half as many again
+        as the candidates (room for drafts and scheduled articles), with no
+        join: the planner walks the article id index backwards for a common
+        word and reads the GIN index for a rare one. Then the article table
+        (the publication rule) and the scores: ts_rank_cd for the head's
+        candidates always (small vectors), for every field's only when they
+        are every match; otherwise those come by reads, then newest
+        (search/engine.py puts the head matches before them)."""
         tsquery, ts_params = self.tsquery(query, every_group=every_group)
         where, params = rule or published_where()
         column = self.COLUMNS[fields]
+        documents = candidates + candidates // 2
         weights = f"'{{{BODY_WEIGHT / 10}, {SUMMARY_WEIGHT / 10}, {TAGS_WEIGHT / 10}, {TITLE_WEIGHT / 10}}}'"
         rank = f"ts_rank_cd({weights}::float4[], c.v, c.q)"
         if fields == "all":
-            rank = f"(CASE WHEN c.found < %s THEN {rank} ELSE 0 END)"
-        sql = (
-            f"SELECT c.id, c.found FROM (SELECT *, COUNT(*) OVER () AS found FROM ("
-            "SELECT articles_article.id, articles_article.title, articles_article.views,"
-            f" articles_article.published_at, d.{column} AS v, q.q"
+            rank = f"(CASE WHEN c.documents < %s AND c.found < %s THEN {rank} ELSE 0 END)"
+        newest = (
+            "SELECT *, COUNT(*) OVER () AS documents FROM ("
+            f"SELECT d.article_id, d.{column} AS v, q.q"
             f" FROM (SELECT {tsquery} AS q) AS q, search_searchdocument d"
-            " JOIN articles_article ON articles_article.id = d.article_id"
-            f" WHERE d.{column} @@ q.q AND {where}"
-            " ORDER BY d.article_id DESC LIMIT %s) AS newest) AS c"
+            f" WHERE d.{column} @@ q.q{{readable}} ORDER BY d.article_id DESC LIMIT %s) AS m"
+        )
+        sql = (
+            "SELECT c.id, c.found, c.documents FROM (SELECT *, COUNT(*) OVER () AS found FROM ("
+            "SELECT articles_article.id, articles_article.title, articles_article.views,"
+            f" articles_article.published_at, n.v, n.q, n.documents FROM ({newest}) AS n"
+            " JOIN articles_article ON articles_article.id = n.article_id"
+            f" WHERE {where} ORDER BY articles_article.id DESC LIMIT %s) AS newest) AS c"
             f" ORDER BY {rank} * (CASE WHEN c.title ILIKE %s THEN {PHRASE_BOOST} ELSE 1.0 END)"
             " DESC, c.views DESC, c.published_at DESC, c.id DESC LIMIT %s"
         )
-        args = [*ts_params, *params, candidates]
-        if fields == "all":
-            args.append(candidates)
-        args += [like_pattern(query.phrase), limit]
+        tail = [candidates, *([documents, candidates] if fields == "all" else [])]
+        tail += [like_pattern(query.phrase), limit]
         with connection.cursor() as cursor:
-            cursor.execute(sql, args)
+            cursor.execute(sql.replace("{readable}", ""), [*ts_params, documents, *params, *tail])
             rows = cursor.fetchall()
-        return [row[0] for row in rows], (rows[0][1] if rows else 0)
+            if not rows:
+                # None readable among the newest documents: are there more?
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM ({newest.replace('{readable}', '')}) AS n",
+                    [*ts_params, documents],
+                )
+                if cursor.fetchone()[0] < documents:
+                    return [], 0, True
+                # All drafts or scheduled: the rule applied before the limit.
+                readable = (
+                    " AND EXISTS (SELECT 1 FROM articles_article WHERE"
+                    f" articles_article.id = d.article_id AND {where})"
+                )
+                cursor.execute(
+                    sql.replace("{readable}", readable),
+                    [*ts_params, *params, documents, *params, *tail],
+                )
+                rows = cursor.fetchall()
+                if not rows:
+                    return [], 0, True
+        found, seen = rows[0][1], rows[0][2]
+        return [row[0] for row in rows], found, seen < documents and found < candidates
 
     def count(self, query, *, cap):
-        """How many documents match some word, counted in the index alone
-        (drafts and scheduled articles included: an estimate), at most cap + 1."""
+        """How many documents match some word, at most cap + 1 (drafts and
+        scheduled articles included: an estimate). Counting a common word's
+        documents reads thousands of vectors, so when the planner's estimate
+        (the statistics ANALYZE keeps on the words, no row read) is over
+        twice the cap, that says "more than cap"; otherwise they are
+        counted, up to cap + 1."""
         tsquery, ts_params = self.tsquery(query, every_group=False)
-        sql = (
-            "SELECT COUNT(*) FROM (SELECT 1"
-            f" FROM (SELECT {tsquery} AS q) AS q, search_searchdocument d"
-            " WHERE d.vector @@ q.q LIMIT %s) AS found"
-        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*ts_params, cap + 1])
+            cursor.execute(
+                "EXPLAIN (FORMAT JSON) SELECT 1 FROM search_searchdocument d"
+                f" WHERE d.vector @@ ({tsquery})",
+                ts_params,
+            )
+            plan = cursor.fetchone()[0]
+            if isinstance(plan, str):
+                plan = json.loads(plan)
+            if plan[0]["Plan"]["Plan Rows"] > 2 * cap:
+                return cap + 1
+            cursor.execute(
+                "SELECT COUNT(*) FROM (SELECT 1"
+                f" FROM (SELECT {tsquery} AS q) AS q, search_searchdocument d"
+                " WHERE d.vector @@ q.q LIMIT %s) AS found",
+                [*ts_params, cap + 1],
+            )
             return cursor.fetchone()[0]
 
     def size(self):

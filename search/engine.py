@@ -82,11 +82,11 @@ def _pass(engine, query, every_group, limit, rule):
             rule=rule,
         )
 
-    all_ids, all_found = ranked("all", CANDIDATES)
-    if all_found < CANDIDATES:
+    all_ids, all_found, all_complete = ranked("all", CANDIDATES)
+    if all_complete:
         return all_ids[:limit], all_found  # every match scored: the exact order
-    head_ids, head_found = ranked("head", limit)
-    if head_found >= CANDIDATES:
+    head_ids, _, head_complete = ranked("head", limit)
+    if not head_complete:
         return head_ids, None
     seen = set(head_ids)
     return head_ids + [pk for pk in all_ids if pk not in seen][: limit - len(head_ids)], None

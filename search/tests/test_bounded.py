@@ -33,7 +33,9 @@ def index_queries(queries):
     return [
         q["sql"]
         for q in queries
-        if "search_fts" in q["sql"] or "search_searchdocument d" in q["sql"]
+        if "search_fts" in q["sql"]
+        or "search_searchdocument d" in q["sql"]
+        or q["sql"].startswith("EXPLAIN")
     ]
 
 
@@ -116,8 +118,9 @@ def test_the_page_says_the_count_in_chinese(client, bounded):
 def test_the_queries_of_a_search(bounded):
     """Every match among the candidates: one statement on PostgreSQL, two on
     SQLite (the candidates, then bm25). Past them: every field's candidates,
-    the head's, and the capped count; a second word adds nothing when there
-    are more articles with every word than the candidates."""
+    the head's, and the capped count (on PostgreSQL the planner's estimate
+    first, then, a small one, the count); a second word adds nothing when
+    there are more articles with every word than the candidates."""
     make_article(title="生意参谋入门")
     engine.run("生意参谋")  # the segmenter and the tag names loaded
     with CaptureQueriesContext(connection) as queries:
@@ -125,9 +128,10 @@ def test_the_queries_of_a_search(bounded):
     assert len(index_queries(queries)) == (2 if connection.vendor == "sqlite" else 1)
     for n in range(4):
         make_article(title=f"生意参谋看流量{n}")
+    bounded = 3 if connection.vendor == "sqlite" else 4
     with CaptureQueriesContext(connection) as queries:
         assert len(engine.run("生意参谋").ids) == 3
-    assert len(index_queries(queries)) == 3
+    assert len(index_queries(queries)) == bounded
     with CaptureQueriesContext(connection) as queries:
         assert len(engine.run("生意参谋 流量").ids) == 3
-    assert len(index_queries(queries)) == 3
+    assert len(index_queries(queries)) == bounded
