@@ -15,7 +15,7 @@ from articles.version import version
 from search.log import query_log
 from search.models import HiddenQuery, QueryDay
 
-from .helpers import main_text, text_of
+from .helpers import found_titles, main_text, text_of
 from .test_engine import HOSTILE
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +135,21 @@ def test_the_log_adds_up_across_flushes():
     query_log.flush()
     row = QueryDay.objects.get(query="直通车")
     assert (row.count, row.results) == (3, 4)
+
+
+def test_suggestions_put_the_titles_starting_with_the_typed_text_first(client):
+    make_article(title="开直通车", views=5000)
+    make_article(title="学直通车", views=4000)
+    long_title = "直通车从开户到出价调整再到人群溢价的完整教程"
+    make_article(title=long_title, views=1)
+    searched = found_titles("直通车")
+    assert searched[0] != long_title  # the search puts it below the short titles
+    data = client.get("/search/suggest/", {"q": "直通车"}).json()
+    titles = [s["title"] for s in data["suggestions"]]
+    assert titles == [long_title, *(t for t in searched if t != long_title)]
+    with CaptureQueriesContext(connection) as queries:  # cached search: the titles only
+        client.get("/search/suggest/", {"q": "直通车"})
+    assert len([q for q in queries if "articles_article" in q["sql"]]) == 1
 
 
 def test_suggestions_endpoint(client):
