@@ -1,9 +1,10 @@
 """The two index backends, chosen by the database in use; neither needs a
 database extension.
 
-- SQLite: an FTS5 table (`search_fts`, external content over
-  SearchDocument, kept in step by triggers) with the unicode61 tokenizer
-  reading the segmenter's output; ranked by bm25 with column weights.
+- SQLite: two FTS5 tables (`search_fts` over every field, `search_fts_head`
+  over the title, tags and summary; external content over SearchDocument,
+  kept in step by triggers) with the unicode61 tokenizer reading the
+  segmenter's output; ranked by bm25 with column weights.
 - PostgreSQL: a generated tsvector column on SearchDocument, built with the
   `simple` configuration from the segmented text and weighted A (title),
   B (tags), C (summary), D (body), with a GIN index; ranked by ts_rank_cd.
@@ -16,9 +17,21 @@ articles readers may see: the rows are joined with the article table under
 the publication rule (`Article.objects.published()`, compiled to SQL here, so
 the rule stays in articles/querysets.py).
 
-Order: the index's score, times 2 when the title contains the whole query
-(a phrase match), then the read count, then the newest.
+The work of one search is bounded: the index finds the matching rows, the
+newest `candidates` of them that readers may see are taken in index order
+(the article id, cheap: no score is computed to choose them), and only those
+are scored and ordered. `fields="head"` matches the title, tags and summary
+only (FTS5: the head table; PostgreSQL: a second, small tsvector with its
+own GIN index), `fields="all"` every field; search/engine.py combines the two.
+A common word thus costs the same as a rare one: no query scores or joins
+every article that contains it.
+
+Order within the candidates: the index's score, times 2 when the title
+contains the whole query (a phrase match), then the read count, then the
+newest.
 """
+
+import json
 
 from django.db import connection
 
@@ -50,6 +63,34 @@ SQLITE_TEARDOWN = [
     "DROP TABLE IF EXISTS search_fts",
 ]
 
+# The head (title, tags, summary) in an FTS5 table of its own: its lists are
+# short, so the head matches of a common word are found and scored (bm25)
+# without reading bodies, and with no column filter (which FTS5 checks
+# against the positions of every matching row).
+SQLITE_HEAD_SETUP = [
+    "CREATE VIRTUAL TABLE search_fts_head USING fts5(title, tags, summary,"
+    " content='search_searchdocument', content_rowid='article_id',"
+    " tokenize='unicode61 remove_diacritics 0')",
+    "CREATE TRIGGER search_fts_head_insert AFTER INSERT ON search_searchdocument BEGIN"
+    " INSERT INTO search_fts_head(rowid, title, tags, summary)"
+    " VALUES (new.article_id, new.title, new.tags, new.summary); END",
+    "CREATE TRIGGER search_fts_head_delete AFTER DELETE ON search_searchdocument BEGIN"
+    " INSERT INTO search_fts_head(search_fts_head, rowid, title, tags, summary)"
+    " VALUES ('delete', old.article_id, old.title, old.tags, old.summary); END",
+    "CREATE TRIGGER search_fts_head_update AFTER UPDATE ON search_searchdocument BEGIN"
+    " INSERT INTO search_fts_head(search_fts_head, rowid, title, tags, summary)"
+    " VALUES ('delete', old.article_id, old.title, old.tags, old.summary);"
+    " INSERT INTO search_fts_head(rowid, title, tags, summary)"
+    " VALUES (new.article_id, new.title, new.tags, new.summary); END",
+    "INSERT INTO search_fts_head(search_fts_head) VALUES ('rebuild')",
+]
+SQLITE_HEAD_TEARDOWN = [
+    "DROP TRIGGER IF EXISTS search_fts_head_insert",
+    "DROP TRIGGER IF EXISTS search_fts_head_delete",
+    "DROP TRIGGER IF EXISTS search_fts_head_update",
+    "DROP TABLE IF EXISTS search_fts_head",
+]
+
 POSTGRES_SETUP = [
     "ALTER TABLE search_searchdocument ADD COLUMN vector tsvector GENERATED ALWAYS AS ("
     " setweight(to_tsvector('simple'::regconfig, title), 'A')"
@@ -61,6 +102,19 @@ POSTGRES_SETUP = [
 POSTGRES_TEARDOWN = [
     "DROP INDEX IF EXISTS search_document_vector_idx",
     "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS vector",
+]
+# The head (title, tags, summary) on its own: small vectors, so the head
+# matches of a common word are found and scored without reading bodies.
+POSTGRES_HEAD_SETUP = [
+    "ALTER TABLE search_searchdocument ADD COLUMN head tsvector GENERATED ALWAYS AS ("
+    " setweight(to_tsvector('simple'::regconfig, title), 'A')"
+    " || setweight(to_tsvector('simple'::regconfig, tags), 'B')"
+    " || setweight(to_tsvector('simple'::regconfig, summary), 'C')) STORED",
+    "CREATE INDEX search_document_head_idx ON search_searchdocument USING GIN (head)",
+]
+POSTGRES_HEAD_TEARDOWN = [
+    "DROP INDEX IF EXISTS search_document_head_idx",
+    "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS head",
 ]
 
 
@@ -80,6 +134,7 @@ def like_pattern(text):
 
 class SQLiteBackend:
     vendor = "sqlite"
+    TABLES = {"all": "search_fts", "head": "search_fts_head"}
 
     @staticmethod
     def _quote(word):
@@ -94,32 +149,65 @@ class SQLiteBackend:
             groups.append("(" + " OR ".join(alternatives) + ")")
         return (" AND " if every_group else " OR ").join(groups)
 
-    def ranked(self, query, *, every_group, limit):
-        where, params = published_where()
-        sql = (
-            "SELECT articles_article.id,"
-            f" bm25(search_fts, {TITLE_WEIGHT}, {TAGS_WEIGHT}, {SUMMARY_WEIGHT}, {BODY_WEIGHT})"
-            f" * (CASE WHEN articles_article.title LIKE %s ESCAPE '\\' THEN {PHRASE_BOOST}"
-            " ELSE 1.0 END) AS score"
-            " FROM search_fts CROSS JOIN articles_article ON articles_article.id = search_fts.rowid"
-            f" WHERE search_fts MATCH %s AND {where}"
-            " ORDER BY score, articles_article.views DESC, articles_article.published_at DESC,"
-            " articles_article.id DESC LIMIT %s"
+    def ranked(self, query, *, every_group, fields, limit, candidates, rule=None):
+        """(ids best first, at most limit; how many candidates there were;
+        whether they are every match).
+
+        The head table's candidates are scored by bm25 (title 10, tags 5,
+        summary 2). For every field, bm25 first reads the whole list of each
+        word (FTS5 counts the documents for the idf), a cost that grows with
+        the corpus: it is paid only when every match fits in the candidates;
+        otherwise the newest candidates are returned by reads, then newest
+        (search/engine.py puts the head matches before them)."""
+        where, params = rule or published_where()
+        expression = self.match_expression(query, every_group=every_group)
+        table = self.TABLES[fields]
+        boost = f"(CASE WHEN articles_article.title LIKE %s ESCAPE '\\' THEN {PHRASE_BOOST} ELSE 1.0 END)"
+        join = (
+            f"FROM {table} CROSS JOIN articles_article ON articles_article.id = {table}.rowid"
+            f" WHERE {table} MATCH %s AND {where}"
         )
-        args = [like_pattern(query.phrase), self.match_expression(query, every_group=every_group)]
+        if fields == "head":
+            sql = (
+                "SELECT id, COUNT(*) OVER () FROM (SELECT articles_article.id AS id,"
+                f" bm25({table}, {TITLE_WEIGHT}, {TAGS_WEIGHT}, {SUMMARY_WEIGHT}) * {boost}"
+                " AS score, articles_article.views AS views,"
+                f" articles_article.published_at AS published_at {join}"
+                f" ORDER BY {table}.rowid DESC LIMIT %s)"
+                " ORDER BY score, views DESC, published_at DESC, id DESC LIMIT %s"
+            )
+            args = [like_pattern(query.phrase), expression, *params, candidates, limit]
+        else:
+            sql = (
+                "SELECT id, COUNT(*) OVER () FROM (SELECT articles_article.id AS id,"
+                " articles_article.views AS views,"
+                f" articles_article.published_at AS published_at {join}"
+                f" ORDER BY {table}.rowid DESC LIMIT %s)"
+                " ORDER BY views DESC, published_at DESC, id DESC LIMIT %s"
+            )
+            args = [expression, *params, candidates, limit]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*args, *params, limit])
-            return [row[0] for row in cursor.fetchall()]
+            cursor.execute(sql, args)
+            rows = cursor.fetchall()
+            found = rows[0][1] if rows else 0
+            if fields == "all" and 0 < found < candidates:
+                cursor.execute(
+                    "SELECT articles_article.id,"
+                    f" bm25({table}, {TITLE_WEIGHT}, {TAGS_WEIGHT}, {SUMMARY_WEIGHT}, {BODY_WEIGHT})"
+                    f" * {boost} AS score {join}"
+                    " ORDER BY score, articles_article.views DESC,"
+                    " articles_article.published_at DESC, articles_article.id DESC LIMIT %s",
+                    [like_pattern(query.phrase), expression, *params, limit],
+                )
+                rows = cursor.fetchall()
+        return [row[0] for row in rows], found, found < candidates
 
     def count(self, query, *, cap):
-        where, params = published_where()
-        sql = (
-            "SELECT COUNT(*) FROM (SELECT 1 FROM search_fts"
-            " CROSS JOIN articles_article ON articles_article.id = search_fts.rowid"
-            f" WHERE search_fts MATCH %s AND {where} LIMIT %s)"
-        )
+        """How many documents match some word, counted in the index alone
+        (drafts and scheduled articles included: an estimate), at most cap + 1."""
+        sql = "SELECT COUNT(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)"
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.match_expression(query, every_group=False), *params, cap])
+            cursor.execute(sql, [self.match_expression(query, every_group=False), cap + 1])
             return cursor.fetchone()[0]
 
     def size(self):
@@ -137,11 +225,13 @@ class SQLiteBackend:
 
     def optimize(self):
         with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+            for table in self.TABLES.values():
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
 
 class PostgresBackend:
     vendor = "postgresql"
+    COLUMNS = {"all": "vector", "head": "head"}
 
     def tsquery(self, query, *, every_group):
         """The tsquery as SQL over parameters only: plainto_tsquery for one
@@ -157,35 +247,94 @@ class PostgresBackend:
             groups.append("(" + " || ".join(alternatives) + ")")
         return (" && " if every_group else " || ").join(groups), params
 
-    def ranked(self, query, *, every_group, limit):
+    def ranked(self, query, *, every_group, fields, limit, candidates, rule=None):
+        """(ids best first, at most limit; how many candidates there were;
+        whether they are every match).
+
+        The newest matching documents are taken first, half as many again
+        as the candidates (room for drafts and scheduled articles), with no
+        join: the planner walks the article id index backwards for a common
+        word and reads the GIN index for a rare one. Then the article table
+        (the publication rule) and the scores: ts_rank_cd for the head's
+        candidates always (small vectors), for every field's only when they
+        are every match; otherwise those come by reads, then newest
+        (search/engine.py puts the head matches before them)."""
         tsquery, ts_params = self.tsquery(query, every_group=every_group)
-        where, params = published_where()
+        where, params = rule or published_where()
+        column = self.COLUMNS[fields]
+        documents = candidates + candidates // 2
         weights = f"'{{{BODY_WEIGHT / 10}, {SUMMARY_WEIGHT / 10}, {TAGS_WEIGHT / 10}, {TITLE_WEIGHT / 10}}}'"
-        sql = (
-            f"SELECT articles_article.id, ts_rank_cd({weights}::float4[], d.vector, q.q)"
-            f" * (CASE WHEN articles_article.title ILIKE %s THEN {PHRASE_BOOST} ELSE 1.0 END)"
-            " AS score"
+        rank = f"ts_rank_cd({weights}::float4[], c.v, c.q)"
+        if fields == "all":
+            rank = f"(CASE WHEN c.documents < %s AND c.found < %s THEN {rank} ELSE 0 END)"
+        newest = (
+            "SELECT *, COUNT(*) OVER () AS documents FROM ("
+            f"SELECT d.article_id, d.{column} AS v, q.q"
             f" FROM (SELECT {tsquery} AS q) AS q, search_searchdocument d"
-            " JOIN articles_article ON articles_article.id = d.article_id"
-            f" WHERE d.vector @@ q.q AND {where}"
-            " ORDER BY score DESC, articles_article.views DESC,"
-            " articles_article.published_at DESC, articles_article.id DESC LIMIT %s"
+            f" WHERE d.{column} @@ q.q{{readable}} ORDER BY d.article_id DESC LIMIT %s) AS m"
         )
+        sql = (
+            "SELECT c.id, c.found, c.documents FROM (SELECT *, COUNT(*) OVER () AS found FROM ("
+            "SELECT articles_article.id, articles_article.title, articles_article.views,"
+            f" articles_article.published_at, n.v, n.q, n.documents FROM ({newest}) AS n"
+            " JOIN articles_article ON articles_article.id = n.article_id"
+            f" WHERE {where} ORDER BY articles_article.id DESC LIMIT %s) AS newest) AS c"
+            f" ORDER BY {rank} * (CASE WHEN c.title ILIKE %s THEN {PHRASE_BOOST} ELSE 1.0 END)"
+            " DESC, c.views DESC, c.published_at DESC, c.id DESC LIMIT %s"
+        )
+        tail = [candidates, *([documents, candidates] if fields == "all" else [])]
+        tail += [like_pattern(query.phrase), limit]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [like_pattern(query.phrase), *ts_params, *params, limit])
-            return [row[0] for row in cursor.fetchall()]
+            cursor.execute(sql.replace("{readable}", ""), [*ts_params, documents, *params, *tail])
+            rows = cursor.fetchall()
+            if not rows:
+                # None readable among the newest documents: are there more?
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM ({newest.replace('{readable}', '')}) AS n",
+                    [*ts_params, documents],
+                )
+                if cursor.fetchone()[0] < documents:
+                    return [], 0, True
+                # All drafts or scheduled: the rule applied before the limit.
+                readable = (
+                    " AND EXISTS (SELECT 1 FROM articles_article WHERE"
+                    f" articles_article.id = d.article_id AND {where})"
+                )
+                cursor.execute(
+                    sql.replace("{readable}", readable),
+                    [*ts_params, *params, documents, *params, *tail],
+                )
+                rows = cursor.fetchall()
+                if not rows:
+                    return [], 0, True
+        found, seen = rows[0][1], rows[0][2]
+        return [row[0] for row in rows], found, seen < documents and found < candidates
 
     def count(self, query, *, cap):
+        """How many documents match some word, at most cap + 1 (drafts and
+        scheduled articles included: an estimate). Counting a common word's
+        documents reads thousands of vectors, so when the planner's estimate
+        (the statistics ANALYZE keeps on the words, no row read) is over
+        twice the cap, that says "more than cap"; otherwise they are
+        counted, up to cap + 1."""
         tsquery, ts_params = self.tsquery(query, every_group=False)
-        where, params = published_where()
-        sql = (
-            "SELECT COUNT(*) FROM (SELECT 1"
-            f" FROM (SELECT {tsquery} AS q) AS q, search_searchdocument d"
-            " JOIN articles_article ON articles_article.id = d.article_id"
-            f" WHERE d.vector @@ q.q AND {where} LIMIT %s) AS found"
-        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*ts_params, *params, cap])
+            cursor.execute(
+                "EXPLAIN (FORMAT JSON) SELECT 1 FROM search_searchdocument d"
+                f" WHERE d.vector @@ ({tsquery})",
+                ts_params,
+            )
+            plan = cursor.fetchone()[0]
+            if isinstance(plan, str):
+                plan = json.loads(plan)
+            if plan[0]["Plan"]["Plan Rows"] > 2 * cap:
+                return cap + 1
+            cursor.execute(
+                "SELECT COUNT(*) FROM (SELECT 1"
+                f" FROM (SELECT {tsquery} AS q) AS q, search_searchdocument d"
+                " WHERE d.vector @@ q.q LIMIT %s) AS found",
+                [*ts_params, cap + 1],
+            )
             return cursor.fetchone()[0]
 
     def size(self):

@@ -82,23 +82,55 @@ def _one_edit(a, b) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
+class TypoIndex:
+    """The known words a typo may be corrected to, filed under the keys one
+    edit shares (a character replaced, added or removed), so a stretch of
+    the query is compared with the few words that may be one edit away, not
+    with every known word."""
+
+    def __init__(self, known_words):
+        self.known = frozenset(known_words)
+        self.keys = {}
+        for word in self.known:
+            if len(word) >= 2 and CJK_RE.search(word):
+                for key in self._stored_keys(word):
+                    self.keys.setdefault(key, set()).add(word)
+
+    @staticmethod
+    def _stored_keys(word):
+        yield "=", word
+        for i in range(len(word)):
+            yield "~", word[:i] + "\0" + word[i + 1 :]  # a character replaced
+            yield "-", word[:i] + word[i + 1 :]  # a character removed
+
+    def close(self, window):
+        """The known words one edit away from window."""
+        found = set(self.keys.get(("-", window), ()))  # window with a character added
+        for i in range(len(window)):
+            found |= self.keys.get(("~", window[:i] + "\0" + window[i + 1 :]), set())
+            found |= self.keys.get(("=", window[:i] + window[i + 1 :]), set())
+        return [w for w in found if _one_edit(window, w)]
+
+    def __contains__(self, word):
+        return word in self.known
+
+
 def correct(text, vocabulary, known_words) -> str:
     """The query with its typos fixed, or "" when nothing needs fixing. A
     stretch of the query is fixed when it is no word itself and exactly one
     known word (of at least two characters, with Chinese in it) is one edit
-    away; longer words are tried first."""
+    away; longer words are tried first. `known_words`: a TypoIndex, or the
+    words themselves."""
+    index = known_words if isinstance(known_words, TypoIndex) else TypoIndex(known_words)
     compact = clean(text)
-    candidates = sorted(
-        {w for w in known_words if len(w) >= 2 and CJK_RE.search(w)}, key=len, reverse=True
-    )
     result, changed, i = "", False, 0
     while i < len(compact):
         fixed = None
         for size in range(min(8, len(compact) - i), 1, -1):
             window = compact[i : i + size]
-            if not CJK_RE.search(window) or vocabulary.is_word(window) or window in known_words:
+            if not CJK_RE.search(window) or vocabulary.is_word(window) or window in index:
                 continue
-            close = [w for w in candidates if abs(len(w) - size) <= 1 and _one_edit(window, w)]
+            close = index.close(window)
             close = [w for w in close if len(w) == max(len(c) for c in close)]
             if len(close) == 1 and (size >= 3 or len(close[0]) >= 3):
                 fixed = (size, close[0])

@@ -18,9 +18,10 @@ from .highlight import mark, snippet
 from .limits import over_limit
 from .log import popular_queries, query_log, related_queries
 from .query import MAX_LENGTH, clean
-from .segment import segmenter
+from .segment import normalize, segmenter
 
 SUGGESTIONS = 8
+SUGGEST_FROM = 50  # the best results the suggestions are chosen from
 SUGGEST_MIN_LENGTH = 1
 
 
@@ -90,7 +91,8 @@ def search_page(request):
 
 @require_safe
 def suggest(request):
-    """Up to 8 titles for what the reader is typing: {"query", "suggestions":
+    """Up to 8 titles for what the reader is typing, those starting with it
+    first (among the search's best 50): {"query", "suggestions":
     [{"title", "url"}]}; with ?format=opensearch, the OpenSearch suggestions
     form [query, [titles], [], [urls]]."""
     text = clean(request.GET.get("q", ""))[:50]
@@ -101,7 +103,7 @@ def suggest(request):
             status = 429
         else:
             result = engine.search(text)
-            ids = result.ids[:SUGGESTIONS]
+            ids = result.ids[:SUGGEST_FROM]
             found = {
                 a.pk: a
                 for a in Article.objects.published()
@@ -109,10 +111,12 @@ def suggest(request):
                 .select_related("category")
                 .only("id", "title", "category__slug")
             }
+            ranked = [found[pk] for pk in ids if pk in found]
+            # Titles that start with what is typed first, in the search's order.
+            typed = normalize(text)
+            ranked.sort(key=lambda a: not normalize(a.title).startswith(typed))
             suggestions = [
-                {"title": found[pk].title, "url": found[pk].get_absolute_url()}
-                for pk in ids
-                if pk in found
+                {"title": a.title, "url": a.get_absolute_url()} for a in ranked[:SUGGESTIONS]
             ]
     if request.GET.get("format") == "opensearch":
         data = [

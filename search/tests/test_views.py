@@ -15,7 +15,7 @@ from articles.version import version
 from search.log import query_log
 from search.models import HiddenQuery, QueryDay
 
-from .helpers import main_text, text_of
+from .helpers import found_titles, main_text, text_of
 from .test_engine import HOSTILE
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +137,21 @@ def test_the_log_adds_up_across_flushes():
     assert (row.count, row.results) == (3, 4)
 
 
+def test_suggestions_put_the_titles_starting_with_the_typed_text_first(client):
+    make_article(title="开直通车", views=5000)
+    make_article(title="学直通车", views=4000)
+    long_title = "直通车从开户到出价调整再到人群溢价的完整教程"
+    make_article(title=long_title, views=1)
+    searched = found_titles("直通车")
+    assert searched[0] != long_title  # the search puts it below the short titles
+    data = client.get("/search/suggest/", {"q": "直通车"}).json()
+    titles = [s["title"] for s in data["suggestions"]]
+    assert titles == [long_title, *(t for t in searched if t != long_title)]
+    with CaptureQueriesContext(connection) as queries:  # cached search: the titles only
+        client.get("/search/suggest/", {"q": "直通车"})
+    assert len([q for q in queries if "articles_article" in q["sql"]]) == 1
+
+
 def test_suggestions_endpoint(client):
     make_article(title="直通车入门", views=10)
     make_article(title="直通车<b>进阶</b>")
@@ -180,14 +195,16 @@ def test_results_are_cached_per_query(client):
 
 
 def test_the_search_page_query_budget(client):
-    """One ranked query (one word), the page's articles, 热门搜索, then the
-    navigation and the sidebar (its ids, then its rows); the same with 20
-    results or 60."""
+    """The ranked search (one word, every match among the candidates: on
+    PostgreSQL one query, on SQLite two, the candidates then bm25 over
+    them), the page's articles, 热门搜索, then the navigation and the sidebar
+    (its ids, then its rows); the same with 20 results or 60."""
     for n in range(60):
         make_article(title=f"正文测试{n}", tags=[f"标签{n % 5}"])
+    ranked = 2 if connection.vendor == "sqlite" else 1
     for path in ("/search/?q=正文", "/search/?q=正文&page=3"):
         cache.clear()
         version.current()
         with CaptureQueriesContext(connection) as queries:
             assert client.get(path).status_code == 200
-        assert len(queries) == 6, [q["sql"][:80] for q in queries]
+        assert len(queries) == 5 + ranked, [q["sql"][:80] for q in queries]
