@@ -144,10 +144,12 @@ INSTALLED_APPS = [
     "comments",
     "pagecache",
     "dashboard",
+    "legacy",
 ]
 
 MIDDLEWARE = [
     "pagecache.middleware.PageCacheMiddleware",
+    "legacy.middleware.OldHomeQueryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -371,6 +373,10 @@ SEARCH_LOG_FLUSH_SECONDS = env_float("SEARCH_LOG_FLUSH_SECONDS", 10.0)
 
 # Reads are counted in memory and written in batches this often (seconds).
 READ_FLUSH_SECONDS = env_float("READ_FLUSH_SECONDS", 10.0)
+# Old addresses (legacy/): how long a lookup is cached (keyed on the content
+# version, so a change shows at once), how often the 404 log is written.
+LEGACY_CACHE_SECONDS = env_int("LEGACY_CACHE_SECONDS", 600)
+LEGACY_404_FLUSH_SECONDS = env_float("LEGACY_404_FLUSH_SECONDS", 10.0)
 
 # Whole pages for anonymous readers are cached this long (seconds); any
 # content change makes them stale at once (pagecache/, articles/version.py).

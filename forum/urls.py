@@ -14,6 +14,9 @@ from articles.views import robots_txt
 
 lazy_static = lazy(static, str)
 
+# A 404 first looks the address up among the old site's (legacy/).
+handler404 = "legacy.views.page_not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
