@@ -109,3 +109,27 @@ class NotFoundPath(models.Model):
 
     def __str__(self):
         return self.path
+
+
+class ImportedObject(models.Model):
+    """Which of our rows an old site's row became (categories, comments),
+    so running an importer again updates instead of copying. Articles are
+    keyed on their `source_url` instead."""
+
+    source = models.CharField("来源", max_length=10, choices=OldAddress.Source.choices)
+    kind = models.CharField("类型", max_length=20)
+    old_id = models.CharField("旧站编号", max_length=60)
+    object_id = models.PositiveBigIntegerField("本站编号")
+
+    class Meta:
+        ordering = ["source", "kind", "old_id"]
+        verbose_name = "导入记录"
+        verbose_name_plural = "导入记录"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "kind", "old_id"], name="importedobject_unique_old_id"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source}:{self.kind}:{self.old_id}"

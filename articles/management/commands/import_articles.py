@@ -131,6 +131,15 @@ def _category(record, known):
 def import_line(record, *, base_dir, skip_existing=False, categories=None):
     """Create or update one article from a parsed line; returns 'created',
     'updated' or 'skipped'."""
+    return write_article(
+        record, base_dir=base_dir, skip_existing=skip_existing, categories=categories
+    )[0]
+
+
+def write_article(record, *, base_dir, skip_existing=False, categories=None, extra=None):
+    """import_line()'s work, for the other importers too (legacy/): returns
+    (outcome, article). `extra` sets further Article fields (SEO keywords,
+    pinning) before the one save."""
     if not isinstance(record, dict):
         raise LineError("每行应是一个 JSON 对象")
     title = _text(record, "title", required=True, max_length=200)
@@ -149,7 +158,7 @@ def import_line(record, *, base_dir, skip_existing=False, categories=None):
         # the index instead of the table.
         article = Article.objects.exclude(source_url="").filter(source_url=source_url).first()
         if article and skip_existing:
-            return "skipped"
+            return "skipped", article
     created = article is None
     article = article or Article(source_url=source_url)
     article.category = _category(record, {} if categories is None else categories)
@@ -162,10 +171,12 @@ def import_line(record, *, base_dir, skip_existing=False, categories=None):
         article.views = views
     if cover:
         article.cover = cover
+    for name, value in (extra or {}).items():
+        setattr(article, name, value)
     article.save()  # the body goes through articles/sanitize.py here
     article.tags.set(tags)
     article.fill_seo_keywords()
-    return "created" if created else "updated"
+    return ("created" if created else "updated"), article
 
 
 class Command(BaseCommand):
