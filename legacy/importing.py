@@ -8,7 +8,7 @@ import html
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -166,7 +166,8 @@ def rewrite_body(body, *, images=None, where="", links=None):
 def old_key(href):
     """(path, query) of a link as an old address is stored."""
     parts = urlsplit(href)
-    return parts.path or "/", normalise_query(parts.query) if parts.query else ""
+    path = unquote(parts.path) or "/"
+    return path, normalise_query(parts.query) if parts.query else ""
 
 
 # -- categories and tags ----------------------------------------------------
@@ -174,6 +175,7 @@ def old_key(href):
 
 def category_slug(wanted, *, fallback, taken):
     """A valid, unused category slug made from the old directory name."""
+    fallback = re.sub(r"[^a-z0-9]+", "", fallback.lower()) or "c"
     base = slugify(wanted.lower())[:24].strip("-") or fallback
     base = re.sub(r"[^a-z0-9-]+", "-", base).strip("-") or fallback
     for n in range(1, 1000):

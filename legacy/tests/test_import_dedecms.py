@@ -83,7 +83,8 @@ def test_every_old_address_of_an_article_answers_one_301_to_its_page(client, imp
         assert location == article.get_absolute_url()
         assert ">新店如何做好首月运营</h1>" in page
         assert "2023-01-05 10:30:00" in page
-        assert re.search(r"阅读量:\s*123[4-9]", page)  # 1234 and this test's own reads
+        # The imported 1234, plus this test's own reads (counted in memory).
+        assert 1234 < int(re.search(r"阅读量:(\d+)", page).group(1)) <= 1237
     # The nested category's rule {typedir}/{Y}/{M}{D}/{aid}.html, a custom file name.
     location, page = follow_old(client, "/a/taobao/ztc/2023/0210/102.html")
     assert "直通车出价的三个误区" in page
