@@ -345,6 +345,8 @@ LOGGING = {
 
 # The site itself.
 SITE_NAME = env_str("SITE_NAME", "电商卖家知识库")
+# Whether prepare_site (make run) loads the demo articles; a real site sets 0.
+DEMO_CONTENT = env_bool("DEMO_CONTENT", True)
 SITE_DESCRIPTION = env_str(
     "SITE_DESCRIPTION",
     "电商卖家运营知识库:淘宝、京东、拼多多、抖音小店、亚马逊开店与运营实战教程",

@@ -132,6 +132,8 @@ def fill(prefix="dede_", *, mojibake=False):
             {"id": 105, "typeid": 3, "arcrank": 0, "click": 7, "title": "拼多多双十一报名指南",
              "pubdate": ts("2023-10-20T20:15:00"), "senddate": ts("2023-10-20T20:15:00"),
              "filename": "shuang11-guide"},
+            {"id": 107, "typeid": 3, "arcrank": 0, "click": 3, "title": "拼多多评价怎么做",
+             "pubdate": ts("2023-11-02T08:00:00"), "senddate": ts("2023-11-02T08:00:00")},
             {"id": 106, "typeid": 99, "arcrank": 0, "click": 1, "title": "栏目已删除的文章",
              "pubdate": ts("2023-04-01T09:00:00"), "senddate": ts("2023-04-01T09:00:00")},
         ])  # fmt: skip
@@ -142,6 +144,7 @@ def fill(prefix="dede_", *, mojibake=False):
             {"aid": 104, "typeid": 1, "body": "<p>这篇已经被删进回收站。</p>"},
             {"aid": 105, "typeid": 3, "body": "<p>活动报名入口在商家后台的营销中心。</p>"},
             {"aid": 106, "typeid": 99, "body": "<p>它的栏目已经不在了。</p>"},
+            {"aid": 107, "typeid": 3, "body": "<p>评价要真实,晒图比文字更有用。</p>"},
         ])  # fmt: skip
         insert(cursor, f"{prefix}taglist", [
             {"tid": 1, "aid": 101, "typeid": 1, "tag": "新店"},

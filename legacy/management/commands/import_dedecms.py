@@ -38,6 +38,9 @@ SOURCE = OldAddress.Source.DEDECMS
 OLD_LINK_RE = re.compile(r"""href\s*=\s*["'][^"']*(?:\.html?|view\.php\?aid=\d+)[^"']*["']""", re.I)
 
 
+OUR_ARTICLE_RE = re.compile(r"\A/([^/]+)/([0-9]+)\.html\Z")
+
+
 class DryRun(Exception):
     """Raised to roll the whole run back."""
 
@@ -115,6 +118,7 @@ class Command(BaseCommand):
                 self.report.fail("category", row["id"], str(error))
 
         self.tags_done = set()
+        self.overlaps = 0
         self.linking = []  # our ids of articles whose bodies may link to old articles
         total = db.archive_count()
         with tqdm(total=total, unit="篇", desc="导入文章", file=self.stderr._out,
@@ -193,6 +197,7 @@ class Command(BaseCommand):
         static = dedecms.article_paths(archive, type_row)
         if static:
             addresses.insert(0, (static, ""))
+            self.check_overlap(static, article)
         elif ("namerule", type_row["id"]) not in self.tags_done:
             self.tags_done.add(("namerule", type_row["id"]))
             self.report.notes.append(
@@ -226,6 +231,19 @@ class Command(BaseCommand):
                 visible=row["ischeck"] == 1,
                 ip=_ip(row["ip"]),
                 report=self.report,
+            )
+
+    def check_overlap(self, path, article):
+        """An old address of our own article form (/x/N.html) reaches our
+        article view first: it answers for our article N, if there is one."""
+        match = OUR_ARTICLE_RE.match(path)
+        if not match or int(match.group(2)) == article.pk:
+            return
+        self.overlaps += 1
+        if self.overlaps <= 10:
+            self.report.notes.append(
+                f"旧地址 {path} 与本站文章地址形式相同:本站编号 {match.group(2)} 的文章存在时,"
+                "读者会看到那篇文章而不是跳转(可在后台改分类别名避开)"
             )
 
     def rewrite_links(self):
