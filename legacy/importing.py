@@ -307,3 +307,42 @@ def record_address(*, source, path, query="", report, old_id="", **target):
         return "updated"
     report.count("address", "skipped")
     return "skipped"
+
+
+def record_addresses(*, source, addresses, report, old_id="", **target):
+    """record_address() for several (path, query) pairs of one target, in
+    one query to read them and one to add the new ones (per 200)."""
+    addresses = list(addresses)
+    for start in range(0, len(addresses), 200):
+        _record_addresses(addresses[start : start + 200], source, report, old_id, target)
+
+
+def _record_addresses(addresses, source, report, old_id, target):
+    from django.db.models import Q
+
+    wanted = {}
+    for path, query in addresses:
+        path = "/" + (path or "").lstrip("/")
+        query = normalise_query(query) if query else ""
+        if len(path) > 400 or len(query) > 200:
+            report.fail("address", path[:80], "旧地址太长(路径最多 400 个字符)")
+            continue
+        wanted[(path, query)] = None
+    if not wanted:
+        return
+    condition = Q()
+    for path, query in wanted:
+        condition |= Q(path=path, query=query)
+    existing = {(row.path, row.query): row for row in OldAddress.objects.filter(condition)}
+    new = [key for key in wanted if key not in existing]
+    OldAddress.objects.bulk_create(
+        [
+            OldAddress(path=path, query=query, source=source, old_id=old_id, **target)
+            for path, query in new
+        ]
+    )
+    report.count("address", "created", len(new))
+    for key in existing:
+        record_address(
+            source=source, path=key[0], query=key[1], report=report, old_id=old_id, **target
+        )

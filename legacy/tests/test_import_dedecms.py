@@ -111,6 +111,12 @@ def test_the_page_has_the_old_tags_comments_and_images(client, imported):
     assert article.seo_description == "新店第一个月该做的几件事。"
 
 
+def test_the_imported_articles_are_found_by_the_search(client, imported):
+    page = client.get("/search/", {"q": "首月运营"}).content.decode()
+    assert "新店如何做好首月运营" in page
+    assert "等待审核的文章" not in client.get("/search/", {"q": "审核"}).content.decode()
+
+
 def test_links_between_old_articles_point_at_the_new_pages(imported):
     first = Article.objects.get(source_url="dedecms:101")
     second = Article.objects.get(source_url="dedecms:102")

@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from articles.management.commands.import_articles import MAX_VIEWS, LineError, write_article
 from articles.models import Article
+from articles.signals import index_once_per_article
 from articles.version import one_bump_at_the_end
 from legacy import dedecms
 from legacy.importing import (
@@ -27,6 +28,7 @@ from legacy.importing import (
     RowError,
     old_key,
     record_address,
+    record_addresses,
     rewrite_body,
     write_category,
     write_comment,
@@ -71,7 +73,8 @@ class Command(BaseCommand):
         if not site_root:
             self.report.notes.append("没有给出 --site-root,图片没有复制(都记为缺少)")
         try:
-            with transaction.atomic(), one_bump_at_the_end():
+            # One content-version bump and one index write per article, at the end.
+            with transaction.atomic(), one_bump_at_the_end(), index_once_per_article():
                 self.run(db)
                 if dry_run:
                     raise DryRun
@@ -108,11 +111,13 @@ class Command(BaseCommand):
                         taken=taken,
                         parent_name=names.get(row["reid"], ""),
                     )
-                    for path, query in dedecms.category_addresses(row, counts.get(row["id"], 0)):
-                        record_address(
-                            source=SOURCE, path=path, query=query, category=category,
-                            old_id=f"type:{row['id']}", report=self.report,
-                        )  # fmt: skip
+                    record_addresses(
+                        source=SOURCE,
+                        addresses=dedecms.category_addresses(row, counts.get(row["id"], 0)),
+                        category=category,
+                        old_id=f"type:{row['id']}",
+                        report=self.report,
+                    )
                 self.categories[row["id"]] = (category, row)
             except (RowError, ValidationError, IntegrityError, DatabaseError) as error:
                 self.report.fail("category", row["id"], str(error))
@@ -204,9 +209,8 @@ class Command(BaseCommand):
                 f"栏目 {type_row['id']} 的命名规则 {type_row['namerule']} 含拼音占位符,"
                 "静态地址无法推算,只保留 /plus/view.php?aid= 形式的旧地址"
             )
-        for path, query in addresses:
-            record_address(source=SOURCE, path=path, query=query, article=article,
-                           old_id=f"arc:{aid}", report=self.report)  # fmt: skip
+        record_addresses(source=SOURCE, addresses=addresses, article=article,
+                         old_id=f"arc:{aid}", report=self.report)  # fmt: skip
         for name in record["tags"]:
             if name in self.tags_done:
                 continue

@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from articles.management.commands.import_articles import MAX_VIEWS, LineError, write_article
 from articles.models import Article
+from articles.signals import index_once_per_article
 from articles.version import one_bump_at_the_end
 from legacy import wordpress
 from legacy.importing import (
@@ -28,6 +29,7 @@ from legacy.importing import (
     RowError,
     old_key,
     record_address,
+    record_addresses,
     rewrite_body,
     write_category,
     write_comment,
@@ -67,7 +69,7 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"文件不存在:{file}")
         try:
-            total, self.attachments = self.check(file)
+            total, self.attachments = self.scan(file)
         except wordpress.WxrError as error:
             raise CommandError(f"{file}:{error}。没有导入任何内容。") from None
         self.report = Report()
@@ -77,7 +79,8 @@ class Command(BaseCommand):
         if not uploads:
             self.report.notes.append("没有给出 --uploads,图片没有复制(都记为缺少)")
         try:
-            with transaction.atomic(), one_bump_at_the_end():
+            # One content-version bump and one index write per article, at the end.
+            with transaction.atomic(), one_bump_at_the_end(), index_once_per_article():
                 self.run(file, total)
                 if dry_run:
                     raise DryRun
@@ -91,7 +94,7 @@ class Command(BaseCommand):
             raise CommandError(f"有 {len(self.report.failures)} 条记录导入失败(见上)。")
         self.stdout.write(self.style.SUCCESS(summary))
 
-    def check(self, file):
+    def scan(self, file):
         """Read the whole file once: it must parse; count the posts and
         remember each attachment's address (for featured images)."""
         total, attachments = 0, {}
@@ -263,9 +266,8 @@ class Command(BaseCommand):
             path, query = wordpress.link_key(item.link)
             if (path, query) != addresses[0]:
                 addresses.insert(0, (path, query))
-        for path, query in addresses:
-            record_address(source=SOURCE, path=path, query=query, article=article,
-                           old_id=f"post:{item.post_id}", report=self.report)  # fmt: skip
+        record_addresses(source=SOURCE, addresses=addresses, article=article,
+                         old_id=f"post:{item.post_id}", report=self.report)  # fmt: skip
         for comment in item.comments:
             if comment.kind in ("pingback", "trackback") or comment.approved in ("spam", "trash"):
                 self.report.count("comment", "skipped")
