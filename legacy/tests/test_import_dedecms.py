@@ -150,7 +150,7 @@ def test_review_and_recycle_bin(client, imported):
 
 def test_the_report_names_bad_rows_and_missing_images_and_fails(imported):
     out, err, failed = imported
-    assert "article 106:栏目 99 不存在或没有导入" in err
+    assert "文章 106:栏目 99 不存在或没有导入" in err
     assert failed and "1 条记录导入失败" in failed
     assert "/uploads/allimg/230105/gone.jpg" in out
     assert "文章:新增 5,跳过 1,失败 1" in out
@@ -181,7 +181,7 @@ def test_a_dry_run_writes_nothing(old_database, site_root, tmp_path):
 def test_latin1_tables_holding_gbk_bytes_read_right(site_root):
     dede.build("l1_", "latin1")
     out, err, _ = run_import(dede.database_url(), site_root, prefix="l1_")
-    assert "文章:新增 5" in out and "article 106" in err
+    assert "文章:新增 5" in out and "文章 106" in err
     assert Article.objects.filter(title="新店如何做好首月运营").exists()
     assert Category.objects.filter(name="淘宝运营").exists()
     assert Comment.objects.filter(body="写得很实在,照着做了第一周。").exists()

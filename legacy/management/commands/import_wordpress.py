@@ -24,6 +24,7 @@ from articles.signals import index_once_per_article
 from articles.version import one_bump_at_the_end
 from legacy import wordpress
 from legacy.importing import (
+    KINDS,
     OldImages,
     Report,
     RowError,
@@ -87,7 +88,7 @@ class Command(BaseCommand):
         except DryRun:
             pass
         for kind, old_id, reason in self.report.failures:
-            self.stderr.write(f"{kind} {old_id}:{reason}")
+            self.stderr.write(f"{KINDS.get(kind, kind)} {old_id}:{reason}")
         summary = "\n".join(self.report.lines(dry_run=dry_run))
         if self.report.failures:
             self.stdout.write(summary)
