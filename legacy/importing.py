@@ -118,7 +118,10 @@ class OldImages:
         path = self.file(relative)
         name = None
         if path is None:
-            self.report.missing_images.append((where, "/" + relative.lstrip("/")))
+            shown = (
+                relative if self.marker == "/uploads/" else self.marker.strip("/") + "/" + relative
+            )
+            self.report.missing_images.append((where, "/" + shown.lstrip("/")))
         elif self.dry_run:
             name = f"{folder}/{relative}"
             self.report.count("image", "created")

@@ -54,6 +54,7 @@ def follow_old(client, address):
 def test_a_post_by_its_permalink_and_by_p(client, imported):
     out, err, failed = imported
     assert failed is None, (out, err)
+    assert "文章 12:/wp-content/uploads/2023/03/no-such-file.jpg" in out  # reported, not fatal
     article = Article.objects.get(source_url="wordpress:12")
     for old in ["/2023/03/08/refund-disputes/", "/?p=12"]:
         location, page = follow_old(client, old)
