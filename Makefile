@@ -8,7 +8,7 @@ PORT ?= 8000
 # spaces) is given here.
 DJHTML := $(VENV)/bin/djhtml --tabwidth 2
 
-.PHONY: run test test-faults test-browser test-security audit lint format bench bench-scale bench-render bench-search search-eval spam-eval captcha-ocr mutation clean venv
+.PHONY: run test test-faults test-browser test-security audit lint format bench bench-scale bench-render bench-search bench-import search-eval spam-eval captcha-ocr mutation clean venv
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -110,6 +110,11 @@ spam-eval: $(VENV)/.installed
 SEARCH_BENCH_ARGS ?= --articles 100000 --queries 300 --budget 1200
 bench-search: $(VENV)/.installed
 	$(PY) bench/search_bench.py $(SEARCH_BENCH_ARGS)
+
+# The DedeCMS and WordPress importers at 20,000 articles into SQLite and
+# PostgreSQL (bench/import_bench.py): articles per second, peak RSS.
+bench-import: $(VENV)/.installed
+	$(PY) bench/import_bench.py $(IMPORT_BENCH_ARGS)
 
 captcha-ocr: $(VENV)/.installed
 	@command -v tesseract >/dev/null || \

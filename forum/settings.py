@@ -144,10 +144,12 @@ INSTALLED_APPS = [
     "comments",
     "pagecache",
     "dashboard",
+    "legacy",
 ]
 
 MIDDLEWARE = [
     "pagecache.middleware.PageCacheMiddleware",
+    "legacy.middleware.OldHomeQueryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -383,6 +385,8 @@ LOGGING = {
 
 # The site itself.
 SITE_NAME = env_str("SITE_NAME", "电商卖家知识库")
+# Whether prepare_site (make run) loads the demo articles; a real site sets 0.
+DEMO_CONTENT = env_bool("DEMO_CONTENT", True)
 SITE_DESCRIPTION = env_str(
     "SITE_DESCRIPTION",
     "电商卖家运营知识库:淘宝、京东、拼多多、抖音小店、亚马逊开店与运营实战教程",
@@ -436,6 +440,10 @@ SEARCH_LOG_FLUSH_SECONDS = env_float("SEARCH_LOG_FLUSH_SECONDS", 10.0)
 # outlive a deploy).
 READ_FLUSH_SECONDS = env_float("READ_FLUSH_SECONDS", 10.0)
 READS_KEY_PREFIX = f"{env_str('CACHE_KEY_PREFIX', 'forum')}:reads"
+# Old addresses (legacy/): how long a lookup is cached (keyed on the content
+# version, so a change shows at once), how often the 404 log is written.
+LEGACY_CACHE_SECONDS = env_int("LEGACY_CACHE_SECONDS", 600)
+LEGACY_404_FLUSH_SECONDS = env_float("LEGACY_404_FLUSH_SECONDS", 10.0)
 
 # Whole pages for anonymous readers are cached this long (seconds); any
 # content change makes them stale at once (pagecache/, articles/version.py).

@@ -17,6 +17,8 @@ lazy_static = lazy(static, str)
 
 # A database that cannot be reached answers a styled 503 page, not a 500.
 handler500 = "articles.views.server_error"
+# A 404 first looks the address up among the old site's (legacy/).
+handler404 = "legacy.views.page_not_found"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

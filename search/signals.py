@@ -22,7 +22,7 @@ from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article
-from articles.signals import articles_retagged
+from articles.signals import articles_retagged, gather_for_index
 from articles.version import content_changed
 
 from .index import articles_containing, reindex
@@ -37,7 +37,8 @@ INDEXED_FIELDS = {"title", "summary", "body", "body_text"}
 def _article_saved(sender, instance, update_fields=None, raw=False, **kwargs):
     if raw or (update_fields is not None and not INDEXED_FIELDS & set(update_fields)):
         return
-    reindex([instance.pk])
+    if not gather_for_index(instance.pk):
+        reindex([instance.pk])
 
 
 def _article_id(item):
@@ -52,7 +53,9 @@ def _article_id(item):
 @receiver(post_delete, sender=TaggedItem)
 def _tagged_item_changed(sender, instance, raw=False, **kwargs):
     article_id = None if raw else _article_id(instance)
-    if article_id is not None and Article.objects.filter(pk=article_id).exists():
+    if article_id is None or gather_for_index(article_id):
+        return
+    if Article.objects.filter(pk=article_id).exists():
         reindex([article_id])
 
 

@@ -351,3 +351,26 @@ def test_values_the_database_cannot_hold_are_reported_per_line(tmp_path):
         run_import(tmp_path, *lines)
     assert "失败 2 行" in str(failed.value)
     assert list(Article.objects.values_list("source_url", flat=True)) == ["https://old.example/ok"]
+
+
+def test_a_new_slug_with_an_existing_name_goes_into_that_category(tmp_path, capsys):
+    existing = make_category(name="拼多多", slug="pinduoduo")
+    run_import(tmp_path, line(), line(title="第二篇", source_url=...))
+    assert Category.objects.count() == 1
+    assert set(Article.objects.values_list("category", flat=True)) == {existing.pk}
+    out = capsys.readouterr().out
+    assert "第 1 行:分类 “pdd” 的名称“拼多多”已有分类 /pinduoduo/ 使用,文章放进了该分类" in out
+    assert "新增 2 篇" in out
+
+
+def test_category_map_sends_an_old_slug_to_an_existing_category(tmp_path, capsys):
+    target = make_category(name="拼多多运营", slug="pdd-yunying")
+    run_import(tmp_path, line(category_name=...), category_map=["pdd=pdd-yunying"])
+    assert Article.objects.get().category == target
+    assert not Category.objects.filter(slug="pdd").exists()
+    for bad, message in [
+        ("pdd", "应写成 旧别名=新别名"),
+        ("pdd=nowhere", "本站没有别名为 “nowhere” 的分类"),
+    ]:
+        with pytest.raises(CommandError, match=message):
+            run_import(tmp_path, line(), category_map=[bad])

@@ -69,3 +69,11 @@ def test_prepare_site_at_verbosity_0_prints_nothing(static_root):
     out, err = prepare(verbosity=0)
     assert (out, err) == ("", "")
     assert Article.objects.count() == len(demo_lines())
+
+
+@pytest.mark.django_db
+def test_demo_content_0_loads_no_demo(static_root, settings):
+    settings.DEMO_CONTENT = False
+    out, _ = prepare()
+    assert "No migrations to apply." in out
+    assert not Article.objects.exists() and not Category.objects.exists()

@@ -224,6 +224,7 @@ def project_copy(tmp_path):
         "comments",
         "pagecache",
         "dashboard",
+        "legacy",
         "forum",
         "templates",
         "static",

@@ -151,3 +151,29 @@ def test_rebuild_search_index():
     assert "已重建 2 篇文章的搜索索引" in out.getvalue()
     assert "重建索引" in err.getvalue()  # the progress bar
     assert found_titles("直通车") == ["直通车入门"]
+
+
+@pytest.mark.django_db
+def test_an_import_block_writes_each_document_once_at_its_end():
+    from articles.signals import index_once_per_article
+
+    with index_once_per_article():
+        first = make_article(title="导入的第一篇", tags=["甲", "乙"])
+        second = make_article(title="导入的第二篇")
+        first.title = "导入的第一篇(改)"
+        first.save()
+        assert not SearchDocument.objects.exists()  # nothing written yet
+    documents = dict(SearchDocument.objects.values_list("article_id", "title"))
+    assert set(documents) == {first.pk, second.pk}
+    assert "改" in documents[first.pk]
+    assert "甲" in SearchDocument.objects.get(article_id=first.pk).tags
+
+
+@pytest.mark.django_db
+def test_a_failing_import_block_writes_no_document():
+    from articles.signals import index_once_per_article
+
+    with pytest.raises(RuntimeError), index_once_per_article():
+        make_article(title="半途失败")
+        raise RuntimeError
+    assert not SearchDocument.objects.exists()

@@ -112,8 +112,9 @@ def _cover(record, base_dir):
         raise LineError(f"封面图 “{raw}” {error.messages[0]}") from None
 
 
-def _category(record, known):
+def _category(record, known, mapping=None, notes=None):
     slug = _text(record, "category", required=True, max_length=30)
+    slug = (mapping or {}).get(slug, slug)  # --category-map OLD=NEW
     name = _text(record, "category_name", max_length=30)
     category = known.get(slug) or Category.objects.filter(slug=slug).first()
     if category:
@@ -121,6 +122,15 @@ def _category(record, known):
         return category  # An existing category keeps its name.
     if not name:
         raise LineError(f"分类 “{slug}” 不存在,需要提供 category_name 才能创建")
+    same_name = Category.objects.filter(name=name).first()
+    if same_name:
+        # The same category under another slug: the line goes there.
+        known[slug] = same_name
+        if notes is not None:
+            notes.append(
+                f"分类 “{slug}” 的名称“{name}”已有分类 /{same_name.slug}/ 使用,文章放进了该分类"
+            )
+        return same_name
     category = Category(slug=slug, name=name)
     try:
         category.full_clean()
@@ -131,9 +141,27 @@ def _category(record, known):
     return category
 
 
-def import_line(record, *, base_dir, skip_existing=False, categories=None):
+def import_line(
+    record, *, base_dir, skip_existing=False, categories=None, mapping=None, notes=None
+):
     """Create or update one article from a parsed line; returns 'created',
     'updated' or 'skipped'."""
+    return write_article(
+        record,
+        base_dir=base_dir,
+        skip_existing=skip_existing,
+        categories=categories,
+        mapping=mapping,
+        notes=notes,
+    )[0]
+
+
+def write_article(
+    record, *, base_dir, skip_existing=False, categories=None, extra=None, mapping=None, notes=None
+):
+    """import_line()'s work, for the other importers too (legacy/): returns
+    (outcome, article). `extra` sets further Article fields (SEO keywords,
+    pinning) before the one save."""
     if not isinstance(record, dict):
         raise LineError("每行应是一个 JSON 对象")
     title = _text(record, "title", required=True, max_length=200)
@@ -152,10 +180,12 @@ def import_line(record, *, base_dir, skip_existing=False, categories=None):
         # the index instead of the table.
         article = Article.objects.exclude(source_url="").filter(source_url=source_url).first()
         if article and skip_existing:
-            return "skipped"
+            return "skipped", article
     created = article is None
     article = article or Article(source_url=source_url)
-    article.category = _category(record, {} if categories is None else categories)
+    article.category = _category(
+        record, {} if categories is None else categories, mapping=mapping, notes=notes
+    )
     article.title = title
     article.body = body
     article.summary = summary
@@ -165,10 +195,12 @@ def import_line(record, *, base_dir, skip_existing=False, categories=None):
         article.views = views
     if cover:
         article.cover = cover
+    for name, value in (extra or {}).items():
+        setattr(article, name, value)
     article.save()  # the body goes through articles/sanitize.py here
     article.tags.set(tags)
     article.fill_seo_keywords()
-    return "created" if created else "updated"
+    return ("created" if created else "updated"), article
 
 
 class Command(BaseCommand):
@@ -181,16 +213,32 @@ class Command(BaseCommand):
             action="store_true",
             help="跳过 source_url 已存在的文章(不覆盖已有内容和阅读量)。",
         )
+        parser.add_argument(
+            "--category-map",
+            action="append",
+            default=[],
+            metavar="OLD=NEW",
+            help="把文件里的分类别名 OLD 换成本站已有的 NEW,可写多次。",
+        )
 
-    def handle(self, *args, file, skip_existing, **options):
+    def handle(self, *args, file, skip_existing, category_map=(), **options):
         if not file.is_file():
             raise CommandError(f"文件不存在:{file}")
+        mapping = {}
+        for pair in category_map:
+            old, sep, new = pair.partition("=")
+            if not sep or not old.strip() or not new.strip():
+                raise CommandError(f"--category-map 应写成 旧别名=新别名,而不是 “{pair}”")
+            if not Category.objects.filter(slug=new.strip()).exists():
+                raise CommandError(f"--category-map {pair}:本站没有别名为 “{new.strip()}” 的分类")
+            mapping[old.strip()] = new.strip()
         with file.open("rb") as handle:
             total = sum(1 for _ in handle)
         counts = {"created": 0, "updated": 0, "skipped": 0}
         failures = []
         base_dir = file.resolve().parent
         categories = {}  # slug -> category, read once per run
+        notes = []
         # One content-version bump when the run ends, not one per article.
         with one_bump_at_the_end(), file.open("rb") as handle:
             lines = tqdm(
@@ -211,13 +259,17 @@ class Command(BaseCommand):
                     continue
                 try:
                     record = json.loads(line)
+                    line_notes = []
                     with transaction.atomic():
                         outcome = import_line(
                             record,
                             base_dir=base_dir,
                             skip_existing=skip_existing,
                             categories=categories,
+                            mapping=mapping,
+                            notes=line_notes,
                         )
+                    notes += [f"第 {number} 行:{note}" for note in line_notes]
                     counts[outcome] += 1
                 except json.JSONDecodeError as error:
                     failures.append((number, f"不是有效的 JSON({error.msg},第 {error.colno} 列)"))
@@ -228,6 +280,8 @@ class Command(BaseCommand):
 
         if counts["created"] >= STATISTICS_FROM_ARTICLES:
             update_statistics()  # the site's shape changed: plan for what is there now
+        for note in notes:
+            self.stdout.write(note)
         for number, reason in failures:
             self.stderr.write(f"第 {number} 行:{reason}")
         summary = (

@@ -6,7 +6,8 @@ audit`, `make bench` and `make bench-render` all run it):
 1. `migrate --noinput`;
 2. `import_articles articles/demo/articles.jsonl --skip-existing`: the demo
    content; articles already there (same source_url) keep what they have,
-   read counts included, so running it again adds nothing;
+   read counts included, so running it again adds nothing. Not with
+   DEMO_CONTENT=0 (a real site; `remove_demo` takes it out again);
 3. `ANALYZE`: the planner statistics for what is there now
    (articles/planner.py);
 4. `collectstatic --noinput`.
@@ -24,6 +25,8 @@ from django.core.management.base import BaseCommand
 
 from articles.planner import update_statistics
 
+DEMO_FILE = settings.BASE_DIR / "articles" / "demo" / "articles.jsonl"
+
 
 class Command(BaseCommand):
     help = (
@@ -35,12 +38,13 @@ class Command(BaseCommand):
         # import_articles prints its summary whatever the verbosity.
         import_output = output if verbosity else {**output, "stdout": StringIO()}
         call_command("migrate", interactive=False, verbosity=verbosity, **output)
-        call_command(
-            "import_articles",
-            settings.BASE_DIR / "articles" / "demo" / "articles.jsonl",
-            skip_existing=True,
-            verbosity=verbosity,
-            **import_output,
-        )
+        if settings.DEMO_CONTENT:
+            call_command(
+                "import_articles",
+                DEMO_FILE,
+                skip_existing=True,
+                verbosity=verbosity,
+                **import_output,
+            )
         update_statistics()
         call_command("collectstatic", interactive=False, verbosity=max(verbosity - 1, 0), **output)

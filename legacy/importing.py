@@ -1,0 +1,351 @@
+"""What the DedeCMS and WordPress importers share: the run's report, the
+old site's images through our image pipeline, body rewriting, comments,
+categories and the old addresses. Articles themselves are written by the
+JSON Lines importer's `write_article()` (articles/management/commands/
+import_articles.py), so every importer saves, tags and indexes alike."""
+
+import html
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.utils.text import slugify
+from taggit.models import Tag
+
+from articles import images
+from articles.models import Category
+from articles.validators import slug_format, validate_category_slug
+from comments.models import Comment
+
+from .lookup import normalise_query
+from .models import ImportedObject, OldAddress
+
+KINDS = {
+    "category": "分类",
+    "article": "文章",
+    "tag": "标签",
+    "comment": "评论",
+    "address": "旧地址",
+    "image": "图片",
+}
+OUTCOMES = {"created": "新增", "updated": "更新", "skipped": "跳过", "failed": "失败"}
+
+SRC_HREF_RE = re.compile(r"""(\s(?:src|href)\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
+
+
+class RowError(Exception):
+    """A row that cannot be imported; the message is for the user."""
+
+
+class Report:
+    def __init__(self):
+        self.counts = defaultdict(Counter)
+        self.failures = []  # (kind, old id, reason)
+        self.missing_images = []  # (where, path)
+        self.notes = []
+
+    def count(self, kind, outcome, n=1):
+        self.counts[kind][outcome] += n
+
+    def fail(self, kind, old_id, reason):
+        self.counts[kind]["failed"] += 1
+        self.failures.append((kind, old_id, reason))
+
+    def lines(self, *, dry_run=False):
+        head = "试运行(没有写入任何数据),将会:" if dry_run else "导入完成:"
+        yield head
+        for kind, label in KINDS.items():
+            counts = self.counts.get(kind)
+            if not counts:
+                continue
+            parts = [f"{OUTCOMES[o]} {counts[o]}" for o in OUTCOMES if counts[o]]
+            yield f"  {label}:" + ",".join(parts)
+        if self.missing_images:
+            yield f"  缺少图片 {len(self.missing_images)} 个:"
+            for where, path in self.missing_images[:50]:
+                yield f"    {where}:{path}"
+            if len(self.missing_images) > 50:
+                yield f"    ……另有 {len(self.missing_images) - 50} 个"
+        for note in self.notes:
+            yield f"  注意:{note}"
+
+
+# -- images -----------------------------------------------------------------
+
+
+class OldImages:
+    """The old site's images under `root` (its web root, or WordPress's
+    uploads folder, whose URLs contain `marker`), each stored once through
+    articles.images (re-encoded, metadata dropped, content-hashed names)."""
+
+    def __init__(self, root, *, marker, dry_run, report):
+        self.root = Path(root).resolve() if root else None
+        self.marker = marker  # "/uploads/" or "/wp-content/uploads/"
+        self.dry_run = dry_run
+        self.report = report
+        self._done = {}
+
+    def relative(self, src):
+        """The file's path under root for an old image address, or None
+        when it is not one of the old site's uploads."""
+        path = urlsplit(html.unescape(src)).path
+        at = path.find(self.marker)
+        if at < 0:
+            return None
+        if self.marker == "/uploads/":
+            return path[at + 1 :]  # the web root holds uploads/...
+        return path[at + len(self.marker) :]
+
+    def file(self, relative):
+        if self.root is None:
+            return None
+        path = (self.root / relative).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            return None
+        return path
+
+    def store(self, src, *, where, folder="uploads"):
+        """The stored name of the old image `src` (None when it is not an
+        old upload, or missing: reported, never fatal)."""
+        relative = self.relative(src)
+        if relative is None:
+            return None
+        if relative in self._done:
+            return self._done[relative]
+        path = self.file(relative)
+        name = None
+        if path is None:
+            shown = (
+                relative if self.marker == "/uploads/" else self.marker.strip("/") + "/" + relative
+            )
+            self.report.missing_images.append((where, "/" + shown.lstrip("/")))
+        elif self.dry_run:
+            name = f"{folder}/{relative}"
+            self.report.count("image", "created")
+        else:
+            try:
+                with path.open("rb") as handle:
+                    name = images.store_image(File(handle, name=path.name), folder=folder).name
+                self.report.count("image", "created")
+            except images.ImageRejected as error:
+                self.report.fail("image", "/" + relative, error.messages[0])
+        self._done[relative] = name
+        return name
+
+    def url(self, name):
+        from django.core.files.storage import default_storage
+
+        return default_storage.url(name)
+
+
+def rewrite_body(body, *, images=None, where="", links=None):
+    """The body with the old site's image addresses replaced by ours and
+    (when `links` is given: old href -> new address or None) links to its
+    other articles replaced by their new addresses."""
+
+    def replace(match):
+        prefix, quote, value = match.groups()
+        attribute = prefix.strip().split("=")[0].strip().lower()
+        new = None
+        if attribute == "src" and images is not None:
+            name = images.store(value, where=where)
+            new = images.url(name) if name else None
+        elif attribute == "href":
+            if images is not None and images.relative(value) is not None:
+                name = images.store(value, where=where)
+                new = images.url(name) if name else None
+            elif links is not None:
+                new = links(html.unescape(value))
+        if new is None:
+            return match.group(0)
+        return f"{prefix}{quote}{html.escape(new, quote=True)}{quote}"
+
+    return SRC_HREF_RE.sub(replace, body or "")
+
+
+def old_key(href):
+    """(path, query) of a link as an old address is stored."""
+    parts = urlsplit(href)
+    path = unquote(parts.path) or "/"
+    return path, normalise_query(parts.query) if parts.query else ""
+
+
+# -- categories and tags ----------------------------------------------------
+
+
+def category_slug(wanted, *, fallback, taken):
+    """A valid, unused category slug made from the old directory name."""
+    fallback = re.sub(r"[^a-z0-9]+", "", fallback.lower()) or "c"
+    base = slugify(wanted.lower())[:24].strip("-") or fallback
+    base = re.sub(r"[^a-z0-9-]+", "-", base).strip("-") or fallback
+    for n in range(1, 1000):
+        slug = base if n == 1 else f"{base}-{n}"
+        if slug in taken:
+            continue
+        try:
+            slug_format(slug)
+            validate_category_slug(slug)
+        except ValidationError:
+            continue
+        if not Category.objects.filter(slug=slug).exists():
+            return slug
+    raise RowError(f"无法为分类生成网址别名({wanted})")
+
+
+def write_category(
+    *, source, old_id, name, slug_wanted, description, report, taken, parent_name=""
+):
+    """Create or update the category of an old one, keyed on its old id;
+    an existing category of the same name is used as it is."""
+    mapped = ImportedObject.objects.filter(source=source, kind="category", old_id=old_id).first()
+    category = Category.objects.filter(pk=mapped.object_id).first() if mapped else None
+    name = (name or "").strip()[:30] or f"分类{old_id}"
+    if category is None:
+        same_name = Category.objects.filter(name=name).first()
+        if same_name and parent_name and same_name.pk in taken.values():
+            # Two old categories of one name (under different parents).
+            name = f"{name}({parent_name})"[:30]
+            same_name = Category.objects.filter(name=name).first()
+        if same_name:
+            category = same_name
+            report.notes.append(f"旧分类 {old_id}“{name}”并入已有的同名分类 /{same_name.slug}/")
+            outcome = "updated"
+        else:
+            slug = category_slug(slug_wanted, fallback=f"c{old_id}", taken=taken)
+            category = Category.objects.create(name=name, slug=slug, description=description or "")
+            outcome = "created"
+        ImportedObject.objects.update_or_create(
+            source=source, kind="category", old_id=old_id, defaults={"object_id": category.pk}
+        )
+    else:
+        outcome = "skipped"
+        if category.name != name and not Category.objects.filter(name=name).exists():
+            category.name = name
+            category.save(update_fields=["name"])
+            outcome = "updated"
+    taken[category.slug] = category.pk
+    report.count("category", outcome)
+    return category
+
+
+def tag_for(name):
+    return Tag.objects.filter(name=name).first()
+
+
+# -- comments -----------------------------------------------------------------
+
+
+def plain_comment(text):
+    """A comment's text as plain text: the old systems kept some markup
+    (line breaks) and entities; what is left is shown escaped, as typed."""
+    text = re.sub(r"<br\s*/?>", "\n", text or "", flags=re.I)
+    return html.unescape(text).strip()
+
+
+def write_comment(*, source, old_id, article, nickname, body, created_at, visible, ip, report):
+    body = plain_comment(body)
+    if not body:
+        report.count("comment", "skipped")
+        return
+    fields = {
+        "article": article,
+        "nickname": (nickname or "").strip()[:20],
+        "body": body,
+        "created_at": created_at,
+        "status": Comment.Status.APPROVED if visible else Comment.Status.PENDING,
+        "ip": ip or None,
+    }
+    mapped = ImportedObject.objects.filter(source=source, kind="comment", old_id=old_id).first()
+    comment = Comment.objects.filter(pk=mapped.object_id).first() if mapped else None
+    if comment is None:
+        comment = Comment.objects.create(**fields)
+        ImportedObject.objects.update_or_create(
+            source=source, kind="comment", old_id=old_id, defaults={"object_id": comment.pk}
+        )
+        report.count("comment", "created")
+        return
+    changed = [name for name, value in fields.items() if getattr(comment, name) != value]
+    if changed:
+        for name in changed:
+            setattr(comment, name, fields[name])
+        comment.save(update_fields=changed)
+        report.count("comment", "updated")
+    else:
+        report.count("comment", "skipped")
+
+
+# -- old addresses --------------------------------------------------------------
+
+
+def record_address(*, source, path, query="", report, old_id="", **target):
+    """Record (or repoint) one old address; `target` is article=, category=,
+    tag= or target_url=."""
+    path = "/" + (path or "").lstrip("/")
+    defaults = {"article": None, "category": None, "tag": None, "target_url": ""}
+    defaults.update(target)
+    defaults.update(source=source, old_id=old_id)
+    query = normalise_query(query) if query else ""
+    if len(path) > 400 or len(query) > 200:
+        report.fail("address", path[:80], "旧地址太长(路径最多 400 个字符)")
+        return "failed"
+    row = OldAddress.objects.filter(path=path, query=query).first()
+    if row is None:
+        OldAddress.objects.create(path=path, query=query, **defaults)
+        report.count("address", "created")
+        return "created"
+    changed = [
+        name
+        for name, value in defaults.items()
+        if getattr(row, name + "_id" if name in ("article", "category", "tag") else name)
+        != (value.pk if hasattr(value, "pk") else value)
+    ]
+    if changed:
+        for name in changed:
+            setattr(row, name, defaults[name])
+        row.save(update_fields=changed)
+        report.count("address", "updated")
+        return "updated"
+    report.count("address", "skipped")
+    return "skipped"
+
+
+def record_addresses(*, source, addresses, report, old_id="", **target):
+    """record_address() for several (path, query) pairs of one target, in
+    one query to read them and one to add the new ones (per 200)."""
+    addresses = list(addresses)
+    for start in range(0, len(addresses), 200):
+        _record_addresses(addresses[start : start + 200], source, report, old_id, target)
+
+
+def _record_addresses(addresses, source, report, old_id, target):
+    from django.db.models import Q
+
+    wanted = {}
+    for path, query in addresses:
+        path = "/" + (path or "").lstrip("/")
+        query = normalise_query(query) if query else ""
+        if len(path) > 400 or len(query) > 200:
+            report.fail("address", path[:80], "旧地址太长(路径最多 400 个字符)")
+            continue
+        wanted[(path, query)] = None
+    if not wanted:
+        return
+    condition = Q()
+    for path, query in wanted:
+        condition |= Q(path=path, query=query)
+    existing = {(row.path, row.query): row for row in OldAddress.objects.filter(condition)}
+    new = [key for key in wanted if key not in existing]
+    OldAddress.objects.bulk_create(
+        [
+            OldAddress(path=path, query=query, source=source, old_id=old_id, **target)
+            for path, query in new
+        ]
+    )
+    report.count("address", "created", len(new))
+    for key in existing:
+        record_address(
+            source=source, path=key[0], query=key[1], report=report, old_id=old_id, **target
+        )
