@@ -23,15 +23,13 @@ from articles.planner import update_statistics
 from articles.signals import index_once_per_article
 from articles.version import one_bump_at_the_end
 from legacy import dedecms
+from legacy.bodies import OldImages, old_key, rewrite_body
 from legacy.importing import (
     KINDS,
-    OldImages,
     Report,
     RowError,
-    old_key,
     record_address,
     record_addresses,
-    rewrite_body,
     write_category,
     write_comment,
 )
