@@ -9,10 +9,12 @@ import re
 from collections import Counter, defaultdict
 
 from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
 from django.utils.text import slugify
 from taggit.models import Tag
 
 from articles.models import Category
+from articles.planner import update_statistics
 from articles.validators import slug_format, validate_category_slug
 from comments.models import Comment
 
@@ -65,6 +67,22 @@ class Report:
                 yield f"    ……另有 {len(self.missing_images) - 50} 个"
         for note in self.notes:
             yield f"  注意:{note}"
+
+
+def finish_run(command, report, *, dry_run):
+    """The end of an importer's run: the planner statistics when it wrote
+    (articles/planner.py: a site moved in changes its size), each failed
+    row on stderr with its kind and old id, then the report; a run with a
+    failed row exits non-zero."""
+    if not dry_run:
+        update_statistics()
+    for kind, old_id, reason in report.failures:
+        command.stderr.write(f"{KINDS.get(kind, kind)} {old_id}:{reason}")
+    summary = "\n".join(report.lines(dry_run=dry_run))
+    if report.failures:
+        command.stdout.write(summary)
+        raise CommandError(f"有 {len(report.failures)} 条记录导入失败(见上)。")
+    command.stdout.write(command.style.SUCCESS(summary))
 
 
 # -- categories and tags ----------------------------------------------------

@@ -285,7 +285,7 @@ def test_tests_migrations_demo_code_and_commands_do_not_change_it(project_copy):
     "path",
     [
         "templates/articles/article_detail.html",
-        "templates/comments/item.html",
+        "templates/comments/list_items.html",
         "static/css/site.css",
         "static/img/favicon.ico",
         "articles/models.py",

@@ -19,15 +19,14 @@ from tqdm import tqdm
 
 from articles.management.commands.import_articles import MAX_VIEWS, LineError, write_article
 from articles.models import Article
-from articles.planner import update_statistics
 from articles.signals import index_once_per_article
 from articles.version import one_bump_at_the_end
 from legacy import dedecms
 from legacy.bodies import OldImages, old_key, rewrite_body
 from legacy.importing import (
-    KINDS,
     Report,
     RowError,
+    finish_run,
     record_address,
     record_addresses,
     write_category,
@@ -82,15 +81,7 @@ class Command(BaseCommand):
             pass
         finally:
             connection.close()
-        if not dry_run:
-            update_statistics()  # a site moved in: plan for its size (articles/planner.py)
-        for kind, old_id, reason in self.report.failures:
-            self.stderr.write(f"{KINDS.get(kind, kind)} {old_id}:{reason}")
-        summary = "\n".join(self.report.lines(dry_run=dry_run))
-        if self.report.failures:
-            self.stdout.write(summary)
-            raise CommandError(f"有 {len(self.report.failures)} 条记录导入失败(见上)。")
-        self.stdout.write(self.style.SUCCESS(summary))
+        finish_run(self, self.report, dry_run=dry_run)
 
     # -- the steps ------------------------------------------------------------
 

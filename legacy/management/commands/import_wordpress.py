@@ -20,15 +20,14 @@ from tqdm import tqdm
 
 from articles.management.commands.import_articles import MAX_VIEWS, LineError, write_article
 from articles.models import Article
-from articles.planner import update_statistics
 from articles.signals import index_once_per_article
 from articles.version import one_bump_at_the_end
 from legacy import wordpress
 from legacy.bodies import OldImages, old_key, rewrite_body
 from legacy.importing import (
-    KINDS,
     Report,
     RowError,
+    finish_run,
     record_address,
     record_addresses,
     write_category,
@@ -86,15 +85,7 @@ class Command(BaseCommand):
                     raise DryRun
         except DryRun:
             pass
-        if not dry_run:
-            update_statistics()  # a site moved in: plan for its size (articles/planner.py)
-        for kind, old_id, reason in self.report.failures:
-            self.stderr.write(f"{KINDS.get(kind, kind)} {old_id}:{reason}")
-        summary = "\n".join(self.report.lines(dry_run=dry_run))
-        if self.report.failures:
-            self.stdout.write(summary)
-            raise CommandError(f"有 {len(self.report.failures)} 条记录导入失败(见上)。")
-        self.stdout.write(self.style.SUCCESS(summary))
+        finish_run(self, self.report, dry_run=dry_run)
 
     def scan(self, file):
         """Read the whole file once: it must parse; count the posts and
