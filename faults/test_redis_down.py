@@ -10,6 +10,8 @@ import urllib.parse
 
 import pytest
 
+from comments.proof import solve
+
 from .stack import get
 
 pytestmark = pytest.mark.faults
@@ -25,7 +27,7 @@ def article_paths(site):
 def post_comment(site, path, body):
     """Asks for a captcha as the page's script does, then posts the form."""
     article_id = re.search(r"/([0-9]+)\.html", path).group(1)
-    captcha = get(site.url + "/comments/captcha/")
+    captcha = get(f"{site.url}/comments/captcha/?article={article_id}")
     assert captcha.status == 200, captcha.text[:500]
     data = json.loads(captcha.body)
     cookie = captcha.headers["Set-Cookie"].split(";")[0]
@@ -35,6 +37,7 @@ def post_comment(site, path, body):
             "csrfmiddlewaretoken": data["csrf_token"],
             "captcha_key": data["key"],
             "captcha": "PASSED",
+            "altcha": solve(data["pow"]),  # the proof of work, as the page's script finds it
             "nickname": "掌柜小王",
             "body": body,
         }
