@@ -6,7 +6,6 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
-from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -14,18 +13,9 @@ from django.utils import timezone
 from articles.models import Article
 from articles.version import version
 from pagecache import keys, wsgi
-from pagecache.tests import client
 from pagecache.tests.client import call, stored_views
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fast_path_built_by_the_test(monkeypatch):
-    """The fast path built afresh for each test, as forum/wsgi.py builds it:
-    client.app is built once, on import, so a change to wsgi_fast_path made
-    after that (mutation testing) would otherwise never be served."""
-    monkeypatch.setattr(client, "app", wsgi.wsgi_fast_path(WSGIHandler()))
 
 
 def test_second_request_is_served_from_cache_without_queries(article):
