@@ -10,8 +10,9 @@ from types import SimpleNamespace
 from unittest import mock
 
 import pytest
+import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -417,10 +418,29 @@ def test_a_server_worker_writes_its_reads_when_multiprocessing_ends_it(counter, 
 
 # With Redis (REDIS_URL; `.ci/run` runs the suite with it) ------------------
 
-needs_redis = pytest.mark.skipif(
-    "redis" not in settings.CACHES["default"]["BACKEND"].lower(),
-    reason="the suite runs without Redis (REDIS_URL); .ci/run also runs it with Redis",
-)
+
+@pytest.fixture
+def redis_cache(settings):
+    """The site's Redis cache, in both passes of the suite: the machine's
+    Redis (db 15, the suite's), keys under this test run's prefix."""
+    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {
+                "BACKEND": "articles.cache.FailSoftRedisCache",
+                "LOCATION": "redis://127.0.0.1:6379/15",
+                "KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"] + ":reads-test",
+            },
+        }
+    yield
+    caches["default"].clear()
+    # The pending reads live outside the cache prefix (they outlive a deploy).
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    for key in client.scan_iter(match=f"{settings.READS_KEY_PREFIX}*"):
+        client.delete(key)
+
+
+needs_redis = pytest.mark.usefixtures("redis_cache")
 
 
 def take_a_batch(counter):
