@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.core.cache import caches
 
@@ -9,6 +11,27 @@ from search.segment import segmenter
 
 # Fixtures shared by every app's tests: `category`, `article`, fast passwords.
 pytest_plugins = ["articles.tests.fixtures"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """With --no-migrations (the mutation runs: bench/mutation.py) the tables
+    come from the models alone; add what the search app's migrations add
+    beyond them, the full-text tables and the built-in dictionary, so that
+    every page that searches or lists works as after `migrate`."""
+    if request.config.getoption("nomigrations"):
+        from django.apps import apps
+        from django.db import connection
+
+        with django_db_blocker.unblock(), connection.schema_editor() as editor:
+            for name, step in (
+                ("0002_index", "create"),
+                ("0003_builtin_dictionary", "load"),
+                ("0004_head_vector", "create"),
+            ):
+                module = importlib.import_module(f"search.migrations.{name}")
+                getattr(module, step)(apps, editor)
+    yield
 
 
 @pytest.fixture(autouse=True)
