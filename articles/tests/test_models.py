@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from articles.models import Article, Category, excerpt
+from articles.models import Article, Category
+from articles.text import excerpt
 
 from .factories import make_article, make_category
 

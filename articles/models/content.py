@@ -1,4 +1,4 @@
-"""Categories, articles and their daily reads, and the content version row."""
+"""Categories and articles: what editors write and readers see."""
 
 import html
 import re
@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 
-from . import images
-from .querysets import ArticleQuerySet, State, Status, state_of
-from .sanitize import clean_html
-from .text import cut, excerpt, plain_text
-from .validators import slug_format, validate_category_slug
+from .. import images
+from ..querysets import ArticleQuerySet, State, Status, state_of
+from ..sanitize import clean_html
+from ..text import cut, excerpt, plain_text
+from ..validators import slug_format, validate_category_slug
 
 IMG_SRC_RE = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]+)\"", re.I)
 
@@ -275,60 +275,3 @@ class Article(models.Model):
             .first()
         )
         return older, newer
-
-
-class ContentVersion(models.Model):
-    """One row: a number that goes up whenever anything a page shows changes,
-    and the next time a scheduled article goes live. Cached pages carry the
-    version they were rendered with (see articles/version.py)."""
-
-    version = models.PositiveBigIntegerField("版本", default=1)
-    next_publish_at = models.DateTimeField("下次定时发布", null=True, blank=True)
-
-    class Meta:
-        ordering = ["pk"]
-        verbose_name = "内容版本"
-        verbose_name_plural = "内容版本"
-
-    def __str__(self):
-        return f"v{self.version}"
-
-
-class ArticleDailyReads(models.Model):
-    """Reads of one article on one day (China time): the dashboard's numbers.
-    Written by articles.stats.record_reads() with each read-counter batch."""
-
-    article = models.ForeignKey(
-        Article, verbose_name="文章", on_delete=models.CASCADE, related_name="daily_reads"
-    )
-    date = models.DateField("日期")
-    views = models.PositiveIntegerField("阅读量", default=0)
-
-    class Meta:
-        ordering = ["-date", "article"]
-        verbose_name = "每日阅读量"
-        verbose_name_plural = "每日阅读量"
-        constraints = [
-            models.UniqueConstraint(fields=["article", "date"], name="daily_reads_unique"),
-        ]
-        indexes = [models.Index(fields=["date"], name="daily_reads_date_idx")]
-
-    def __str__(self):
-        return f"{self.article_id} {self.date}: {self.views}"
-
-
-class ReadBatch(models.Model):
-    """A batch of reads taken from Redis and written to the database
-    (articles/reads.py). Its row, inserted in the same transaction as the
-    counts, makes the batch count once even if it is written twice."""
-
-    key = models.CharField("批次", max_length=100, unique=True)
-    written_at = models.DateTimeField("写入时间", auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-written_at"]
-        verbose_name = "阅读量批次"
-        verbose_name_plural = "阅读量批次"
-
-    def __str__(self):
-        return self.key
