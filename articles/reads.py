@@ -3,7 +3,7 @@
 Where pending reads wait:
 
 - **With Redis** (REDIS_URL): in Redis, one `HINCRBY` on a hash per read, at
-  request time. A process killed with SIGKILL (the OOM killer, a crash) holds
+  request time (the keys and Lua scripts: articles/reads_redis.py). A process killed with SIGKILL (the OOM killer, a crash) holds
   none of them. Every READ_FLUSH_SECONDS, whichever process flushes takes the
   whole hash atomically (a Lua script renames it to a batch key and lists it
   in a sorted set of batches), writes it to the database and deletes it. The
@@ -41,16 +41,16 @@ import re
 import threading
 import time
 import uuid
-from collections import Counter, defaultdict, namedtuple
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .cache import CacheUnavailable, FailSoftRedisCache
+from . import reads_redis
+from .cache import CacheUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -67,49 +67,6 @@ def is_reader(environ) -> bool:
     )
 
 
-# A batch still listed this long after it was taken lost its taker.
-BATCH_ORPHAN_SECONDS = 30
-
-# KEYS: the pending hash, the new batch's key, the sorted set of batches.
-# ARGV: BATCH_ORPHAN_SECONDS. Takes the hash (if any) as the new batch and
-# returns [taken (1/0), the batches older than ARGV[1] seconds...]. Redis's
-# clock, so the servers' clocks do not matter.
-TAKE_SCRIPT = """
-local now = tonumber(redis.call('TIME')[1])
-local taken = 0
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  redis.call('RENAME', KEYS[1], KEYS[2])
-  redis.call('ZADD', KEYS[3], now, KEYS[2])
-  taken = 1
-end
-local result = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[1]))
-table.insert(result, 1, taken)
-return result
-"""
-
-# KEYS: the pending hash, the sorted set of batches. ARGV: the article id.
-# Its reads waiting in Redis: in the hash and in batches not yet written.
-PENDING_SCRIPT = """
-local n = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
-for _, batch in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
-  n = n + tonumber(redis.call('HGET', batch, ARGV[1]) or '0')
-end
-return n
-"""
-
-
-# The Redis keys of the pending reads: the hash, the sorted set of batches
-# and the prefix of a batch's key. Outside the cache's key prefix, which
-# changes with every deploy: pending reads outlive a deploy.
-ReadKeys = namedtuple("ReadKeys", "pending batches batch")
-
-
-def shared_store():
-    """The Redis cache backend when the site has one, else None."""
-    backend = caches["default"]
-    return backend if isinstance(backend, FailSoftRedisCache) else None
-
-
 class ReadCounter:
     def __init__(self):
         self._lock = threading.Lock()
@@ -124,8 +81,7 @@ class ReadCounter:
 
     @property
     def keys(self):
-        prefix = settings.READS_KEY_PREFIX
-        return ReadKeys(f"{prefix}:pending", f"{prefix}:batches", f"{prefix}:batch:")
+        return reads_redis.read_keys()
 
     def add(self, article_id: int) -> None:
         if not self._add_shared(article_id):
@@ -138,11 +94,11 @@ class ReadCounter:
             self.flush()
 
     def _add_shared(self, article_id) -> bool:
-        store = shared_store()
+        store = reads_redis.shared_store()
         if store is None:
             return False
         try:
-            store.run(lambda client: client.hincrby(self.keys.pending, str(article_id), 1))
+            reads_redis.add(store, article_id)
         except CacheUnavailable:
             return False  # counted in memory meanwhile
         return True
@@ -150,17 +106,10 @@ class ReadCounter:
     def pending(self, article_id: int) -> int:
         with self._lock:
             waiting = self._pending.get(article_id, 0)
-        store = shared_store()
+        store = reads_redis.shared_store()
         if store is not None:
-            keys = self.keys
             with contextlib.suppress(CacheUnavailable):
-                waiting += int(
-                    store.run(
-                        lambda client: client.eval(
-                            PENDING_SCRIPT, 2, keys.pending, keys.batches, str(article_id)
-                        )
-                    )
-                )
+                waiting += reads_redis.pending(store, article_id)
         return waiting
 
     def flush(self) -> int:
@@ -209,24 +158,19 @@ class ReadCounter:
         return True
 
     def _flush_shared(self) -> int:
-        store = shared_store()
+        store = reads_redis.shared_store()
         if store is None:
             return 0
-        keys = self.keys
-        new_batch = f"{keys.batch}{uuid.uuid4().hex}"
+        new_batch = reads_redis.new_batch_name(uuid.uuid4().hex)
         try:
-            taken, *orphans = store.run(
-                lambda client: client.eval(
-                    TAKE_SCRIPT, 3, keys.pending, new_batch, keys.batches, BATCH_ORPHAN_SECONDS
-                )
-            )
+            taken, orphans = reads_redis.take(store, new_batch)
         except CacheUnavailable:
             return 0  # Redis keeps them; the next flush after it returns writes them
         with self._lock:
             todo, self._own_batches = self._own_batches, []
         if taken:
             todo.append(new_batch)
-        todo += [name.decode() if isinstance(name, bytes) else name for name in orphans]
+        todo += orphans
         written = 0
         for name in dict.fromkeys(todo):
             try:
@@ -237,14 +181,12 @@ class ReadCounter:
         return written
 
     def _write_shared_batch(self, store, name) -> int:
-        raw = store.run(lambda client: client.hgetall(name))
-        batch = Counter({int(k): int(v) for k, v in raw.items()})
+        batch = reads_redis.batch_counts(store, name)
         if batch and not self._write(batch, batch_key=name):
             with self._lock:
                 self._own_batches.append(name)
             return 0
-        keys = self.keys
-        store.run(lambda client: client.pipeline().delete(name).zrem(keys.batches, name).execute())
+        reads_redis.drop_batch(store, name)
         return sum(batch.values())
 
     def discard_pending(self):
@@ -252,16 +194,10 @@ class ReadCounter:
         with self._lock:
             self._pending.clear()
             self._own_batches = []
-        store = shared_store()
+        store = reads_redis.shared_store()
         if store is not None:
-            keys = self.keys
-
-            def discard(client):
-                batches = client.zrange(keys.batches, 0, -1)
-                client.delete(keys.pending, keys.batches, *batches)
-
             with contextlib.suppress(CacheUnavailable):
-                store.run(discard)
+                reads_redis.discard(store)
 
     def keep_flushing(self):
         """Starts this process's background writer if it is not running.

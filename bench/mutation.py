@@ -45,6 +45,9 @@ MODULES = {
         "pagecache/tests/test_wsgi.py",
         "articles/tests/test_views.py",
     ],
+    "articles/reads_redis.py": [
+        "articles/tests/test_reads.py",
+    ],
     "articles/sanitize.py": [
         "articles/tests/test_sanitize.py",
     ],

@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles import reads as reads_module
+from articles import reads_redis
 from articles.models import ArticleDailyReads
 from articles.reads import ReadCounter, reads
 from articles.tests.factories import make_article
@@ -381,7 +382,7 @@ def test_a_forked_worker_starts_without_its_parents_reads_and_with_its_own_timer
 ):
     settings.READ_FLUSH_SECONDS = INTERVAL
     # the counter in memory (without Redis): what a forked child inherits
-    monkeypatch.setattr(reads_module, "shared_store", lambda: None)
+    monkeypatch.setattr(reads_redis, "shared_store", lambda: None)
     # the process-wide counter, put back as it was after the test
     monkeypatch.setattr(reads, "_pending", Counter())
     monkeypatch.setattr(reads, "_timer", None)
@@ -447,10 +448,10 @@ def take_a_batch(counter):
     """What a flush does first: the pending hash becomes a batch, which a
     process then dies holding."""
     keys = counter.keys
-    store = reads_module.shared_store()
+    store = reads_redis.shared_store()
     return store.run(
         lambda client: client.eval(
-            reads_module.TAKE_SCRIPT, 3, keys.pending, f"{keys.batch}dead", keys.batches, 30
+            reads_redis.TAKE_SCRIPT, 3, keys.pending, f"{keys.batch}dead", keys.batches, 30
         )
     )
 
@@ -477,7 +478,7 @@ def test_with_redis_a_batch_whose_taker_died_is_written_once_by_another(article,
     take_a_batch(counter)  # the taker dies before writing
     assert counter.pending(article.pk) == 3  # still shown
     assert counter.flush() == 0  # too young to be an orphan: its taker may be writing
-    monkeypatch.setattr(reads_module, "BATCH_ORPHAN_SECONDS", 0)
+    monkeypatch.setattr(reads_redis, "BATCH_ORPHAN_SECONDS", 0)
     counter.add(article.pk)
     assert counter.flush() == 4
     assert stored(article) == 4
@@ -498,7 +499,7 @@ def test_with_redis_a_batch_written_but_not_deleted_is_not_counted_again(article
     counter.flush()
     monkeypatch.undo()
     assert stored(article) == 3
-    monkeypatch.setattr(reads_module, "BATCH_ORPHAN_SECONDS", 0)
+    monkeypatch.setattr(reads_redis, "BATCH_ORPHAN_SECONDS", 0)
     assert counter.flush() == 3  # found written: dropped from Redis, not added again
     assert stored(article) == 3
     assert counter.pending(article.pk) == 0
@@ -506,7 +507,7 @@ def test_with_redis_a_batch_written_but_not_deleted_is_not_counted_again(article
 
 @needs_redis
 def test_with_redis_down_reads_are_counted_in_memory_and_written(article):
-    store = reads_module.shared_store()
+    store = reads_redis.shared_store()
     store.breaker.open_until = float("inf")  # Redis unreachable
     try:
         counter = ReadCounter()
