@@ -117,14 +117,11 @@ class ReadCounter:
         with self._lock:
             batch, self._pending = self._pending, Counter()
             self._last_flush = time.monotonic()
-        written = 0
-        if batch:
-            if self._write(batch):
-                written += sum(batch.values())
-            else:
-                with self._lock:
-                    self._pending.update(batch)
-        return written + self._flush_shared()
+        if batch and not self._write(batch):
+            with self._lock:
+                self._pending.update(batch)
+            batch = Counter()
+        return sum(batch.values()) + self._flush_shared()
 
     def _write(self, batch, *, batch_key=None) -> bool:
         """One batch to the database, in one transaction; False on failure.

@@ -88,7 +88,7 @@ def take(store, new_batch) -> tuple[bool, list[str]]:
             TAKE_SCRIPT, 3, keys.pending, new_batch, keys.batches, BATCH_ORPHAN_SECONDS
         )
     )
-    return bool(taken), [name.decode() if isinstance(name, bytes) else name for name in orphans]
+    return bool(taken), [name.decode() for name in orphans]  # the client gives bytes
 
 
 def new_batch_name(unique) -> str:

@@ -42,10 +42,12 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES = {
     "articles/reads.py": [
         "articles/tests/test_reads.py",
+        "articles/tests/test_reads_redis.py",
         "pagecache/tests/test_wsgi.py",
         "articles/tests/test_views.py",
     ],
     "articles/reads_redis.py": [
+        "articles/tests/test_reads_redis.py",
         "articles/tests/test_reads.py",
     ],
     "articles/sanitize.py": [
