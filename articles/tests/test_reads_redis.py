@@ -48,14 +48,14 @@ def stored(article):
     return article.views
 
 
-def take_a_batch(counter):
+def take_a_batch(counter, name="dead"):
     """What a flush does first: the pending hash becomes a batch, which a
     process then dies holding."""
     keys = counter.keys
     store = reads_redis.shared_store()
     return store.run(
         lambda client: client.eval(
-            reads_redis.TAKE_SCRIPT, 3, keys.pending, f"{keys.batch}dead", keys.batches, 30
+            reads_redis.TAKE_SCRIPT, 3, keys.pending, f"{keys.batch}{name}", keys.batches, 30
         )
     )
 
@@ -267,3 +267,43 @@ def test_the_keys_live_under_the_reads_prefix(settings):
         "site:reads:batch:",
     )
     assert reads_redis.new_batch_name("abc") == "site:reads:batch:abc"
+
+
+def test_a_batch_kept_after_a_refusal_is_not_overwritten_by_the_next_one(article, monkeypatch):
+    counter = ReadCounter()
+    for _ in range(4):
+        counter.add(article.pk)
+    with monkeypatch.context() as broken:
+        broken.setattr("articles.stats.record_reads", lambda batch: 1 / 0)
+        assert counter.flush() == 0  # the first batch waits in Redis
+        counter.add(article.pk)
+        counter.add(article.pk)
+        assert counter.flush() == 0  # a second batch beside it
+    assert counter.pending(article.pk) == 6
+    assert counter.flush() == 6
+    assert stored(article) == 6
+
+
+def test_discarding_leaves_no_key_behind_even_with_several_batches(article, monkeypatch, settings):
+    counter = ReadCounter()
+    for n in range(3):
+        counter.add(article.pk)
+        take_a_batch(counter, f"dead-{n}")
+    counter.add(article.pk)
+    assert counter.pending(article.pk) == 4
+    counter.discard_pending()
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    assert list(client.scan_iter(match=f"{settings.READS_KEY_PREFIX}*")) == []
+    assert counter.pending(article.pk) == 0
+
+
+def test_discarding_while_redis_is_unreachable_forgets_what_is_in_memory(article):
+    counter = ReadCounter()
+    store = reads_redis.shared_store()
+    store.breaker.open_until = float("inf")
+    try:
+        counter.add(article.pk)
+        counter.discard_pending()  # does not raise
+        assert counter.pending(article.pk) == 0
+    finally:
+        store.breaker.open_until = 0.0
