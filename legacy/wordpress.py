@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -25,14 +26,18 @@ class WxrError(Exception):
     """A file that is not a readable WordPress export; the message has its line."""
 
 
+# Element names repeat (a few dozen in a whole file): each is worked out once.
+@lru_cache(maxsize=512)
 def _local(tag):
     return tag.rsplit("}", 1)[-1]
 
 
+@lru_cache(maxsize=512)
 def _ns(tag):
     return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
 
 
+@lru_cache(maxsize=1024)
 def _is_wp(tag, name):
     ns = _ns(tag)
     return _local(tag) == name and ns.startswith(WP_NS_PREFIX) and "/excerpt/" not in ns

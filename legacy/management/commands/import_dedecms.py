@@ -20,7 +20,7 @@ from articles.bulk import Chunks, tags_named
 from articles.management.commands.import_articles import MAX_VIEWS, LineError, prepare_article
 from articles.models import Article
 from articles.version import one_bump_at_the_end
-from legacy import dedecms
+from legacy import dedecms, dedenames
 from legacy.bodies import OldImages, rewrite_body
 from legacy.chunks import Row, old_address_links, record_addresses, write_rows
 from legacy.importing import Report, RowError, finish_run, valid_ip, write_category
@@ -81,6 +81,11 @@ class Command(BaseCommand):
 
     def run(self, db):
         self.categories = {}  # tid -> (Category, arctype row)
+        self.site = dedenames.Site.from_settings(db.settings())
+        if self.site.cmspath:
+            self.report.notes.append(
+                f"旧站装在子目录 {self.site.cmspath}(cfg_cmspath),旧地址都带上它"
+            )
         counts = db.article_counts()
         taken = {}
         rows = db.categories()
@@ -92,14 +97,14 @@ class Command(BaseCommand):
                         source=SOURCE,
                         old_id=f"type:{row['id']}",
                         name=row["typename"],
-                        slug_wanted=dedecms.typedir_path(row["typedir"]).rsplit("/", 1)[-1],
+                        slug_wanted=dedenames.typedir_path(row["typedir"]).rsplit("/", 1)[-1],
                         description=row["description"],
                         report=self.report,
                         taken=taken,
                         parent_name=names.get(row["reid"], ""),
                     )
                     old_id = f"type:{row['id']}"
-                    found = dedecms.category_addresses(row, counts.get(row["id"], 0))
+                    found = dedenames.category_addresses(row, counts.get(row["id"], 0), self.site)
                     record_addresses(
                         source=SOURCE,
                         addresses=[(p, q, old_id, {"category": category}) for p, q in found],
@@ -110,6 +115,7 @@ class Command(BaseCommand):
                 self.report.fail("category", row["id"], str(error))
 
         self.tags_done = set()
+        self.pinyin = set()  # categories whose rule spells titles in pinyin
         self.overlaps = 0
         self.linking = []  # our ids of articles whose bodies may link to old articles
         total = db.archive_count()
@@ -158,7 +164,8 @@ class Command(BaseCommand):
         where = f"文章 {aid}"
         if archive["body"] is None:
             raise RowError("dede_addonarticle 里没有这篇文章的正文")
-        body = rewrite_body(archive["body"], images=self.images, where=where)
+        body, pages = dedenames.split_pages(archive["body"])
+        body = rewrite_body(body, images=self.images, where=where)
         if not body.strip():
             raise RowError("正文是空的")
         flags = set((archive["flag"] or "").split(","))
@@ -188,15 +195,13 @@ class Command(BaseCommand):
         entry = prepare_article(
             record, base_dir=None, categories={category.slug: category}, extra=extra
         )
-        addresses = dedecms.dynamic_addresses(aid)
-        static = dedecms.article_paths(archive, type_row)
-        if static:
-            addresses.insert(0, (static, ""))
-        elif ("namerule", type_row["id"]) not in self.tags_done:
-            self.tags_done.add(("namerule", type_row["id"]))
+        addresses = dedenames.article_addresses(archive, type_row, self.site, pages)
+        rule = (type_row["namerule"] or "").lower()
+        if any(p in rule for p in dedenames.PINYIN_RULE) and type_row["id"] not in self.pinyin:
+            self.pinyin.add(type_row["id"])
             self.report.notes.append(
-                f"栏目 {type_row['id']} 的命名规则 {type_row['namerule']} 含拼音占位符,"
-                "静态地址无法推算,只保留 /plus/view.php?aid= 形式的旧地址"
+                f"栏目 {type_row['id']} 的命名规则 {type_row['namerule']} 用标题拼音:按常用读音推算,"
+                "含多音字的标题可能与旧站不同,这些文章仍有 /plus/view.php?aid= 形式的旧地址"
             )
         comments = [
             {
@@ -219,7 +224,7 @@ class Command(BaseCommand):
         for row, article in written:
             if OLD_LINK_RE.search(article.body):
                 self.linking.append(article.pk)
-            if row.addresses[0][0] != "/plus/view.php":
+            if not row.addresses[0][1]:  # a static page
                 self.check_overlap(row.addresses[0][0], article, report)
         names = {n for row in rows for n in row.entry.tags if n.lower() not in self.tags_done}
         tags = tags_named(names)
@@ -229,11 +234,11 @@ class Command(BaseCommand):
             addresses=[
                 (path, query, f"tag:{tag.name}", {"tag": tag})
                 for tag in tags.values()
-                for path, query in dedecms.tag_addresses(tag.name)
+                for path, query in dedenames.tag_addresses(tag.name, self.site)
             ],
         )
         for tag in tags.values():
-            keys = [(p, q) for p, q in dedecms.tag_addresses(tag.name)]
+            keys = dedenames.tag_addresses(tag.name, self.site)
             made = any(outcomes.get((p, normalise_query(q))) == "created" for p, q in keys)
             report.count("tag", "created" if made else "skipped")
         self.tags_done |= set(tags)
