@@ -37,6 +37,7 @@ class Report:
         self.counts = defaultdict(Counter)
         self.failures = []  # (kind, old id, reason)
         self.missing_images = []  # (where, path)
+        self.conflicts = []  # old addresses our own article pages answer instead
         self.notes = []
 
     def count(self, kind, outcome, n=1):
@@ -47,6 +48,7 @@ class Report:
         for kind, counts in other.counts.items():
             self.counts[kind].update(counts)
         self.failures += other.failures
+        self.conflicts += other.conflicts
         self.notes += other.notes
 
     def fail(self, kind, old_id, reason):
@@ -68,6 +70,15 @@ class Report:
                 yield f"    {where}:{path}"
             if len(self.missing_images) > 50:
                 yield f"    ……另有 {len(self.missing_images) - 50} 个"
+        if self.conflicts:
+            yield (
+                f"  旧地址被本站文章占用 {len(self.conflicts)} 个(读者打开这些旧地址看到的是"
+                "本站同编号的文章,不会跳转到旧文章;需要时在后台把那篇文章移到别的分类):"
+            )
+            for line in self.conflicts[:50]:
+                yield f"    {line}"
+            if len(self.conflicts) > 50:
+                yield f"    ……另有 {len(self.conflicts) - 50} 个"
         for note in self.notes:
             yield f"  注意:{note}"
 

@@ -116,7 +116,7 @@ class Command(BaseCommand):
 
         self.tags_done = set()
         self.pinyin = set()  # categories whose rule spells titles in pinyin
-        self.overlaps = 0
+        self.overlaps = []  # (old path, x, N, our article) of /x/N.html pages
         self.linking = []  # our ids of articles whose bodies may link to old articles
         total = db.archive_count()
         chunks = Chunks(self.write_chunk, done=self.report.merge, fail=self.row_failed)
@@ -130,6 +130,7 @@ class Command(BaseCommand):
                 chunks.flush()
                 progress.update(len(batch))
         self.rewrite_links()
+        self.report_overlaps()
 
     def archive(self, archive):
         aid = archive["id"]
@@ -225,7 +226,7 @@ class Command(BaseCommand):
             if OLD_LINK_RE.search(article.body):
                 self.linking.append(article.pk)
             if not row.addresses[0][1]:  # a static page
-                self.check_overlap(row.addresses[0][0], article, report)
+                self.check_overlap(row.addresses[0][0], article)
         names = {n for row in rows for n in row.entry.tags if n.lower() not in self.tags_done}
         tags = tags_named(names)
         outcomes = record_addresses(
@@ -244,17 +245,35 @@ class Command(BaseCommand):
         self.tags_done |= set(tags)
         return report
 
-    def check_overlap(self, path, article, report):
-        """An old address of our own article form (/x/N.html) reaches our
-        article view first: it answers for our article N, if there is one."""
+    def check_overlap(self, path, article):
+        """An old page of our own article form (/x/N.html) reaches our
+        article view first; kept to be checked once every article is in."""
         match = OUR_ARTICLE_RE.match(path)
-        if not match or int(match.group(2)) == article.pk:
-            return
-        self.overlaps += 1
-        if self.overlaps <= 10:
-            report.notes.append(
-                f"旧地址 {path} 与本站文章地址形式相同:本站编号 {match.group(2)} 的文章存在时,"
-                "读者会看到那篇文章而不是跳转(可在后台改分类别名避开)"
+        if match and int(match.group(2)) != article.pk:
+            new = article.get_absolute_url()
+            self.overlaps.append((path, match.group(1), int(match.group(2)), new))
+
+    def report_overlaps(self):
+        """Those our article N answers itself (it is in category x): lost,
+        listed in the report. The others (no article N, or one in another
+        category) reach the old address (legacy/middleware.py)."""
+        future = 0
+        for start in range(0, len(self.overlaps), 500):
+            batch = self.overlaps[start : start + 500]
+            ours = Article.objects.filter(pk__in=[n for _, _, n, _ in batch])
+            ours = {pk: (slug, title) for pk, slug, title in
+                    ours.values_list("pk", "category__slug", "title")}  # fmt: skip
+            for path, slug, number, new in batch:
+                if number not in ours:
+                    future += 1
+                elif ours[number][0] == slug:
+                    self.report.conflicts.append(
+                        f"{path}:本站文章 {number}《{ours[number][1]}》,旧文章在 {new}"
+                    )
+        if future:
+            self.report.notes.append(
+                f"{future} 个旧地址形如本站文章地址(/分类/编号.html),现在都跳转到旧文章;"
+                "以后本站新建的文章若正好得到这个编号并放在同一分类,会占用它"
             )
 
     def rewrite_links(self):
