@@ -11,7 +11,7 @@ from articles.bulk import Entry, write_articles
 from articles.version import article_comments_changed, content_changed
 from comments.models import Comment
 
-from .importing import plain_comment
+from .importing import Report, plain_comment
 from .lookup import normalise_query
 from .models import ImportedObject, OldAddress
 
@@ -29,6 +29,22 @@ class Row:
     entry: Entry
     addresses: list = field(default_factory=list)  # (path, query)
     comments: list = field(default_factory=list)
+
+
+@dataclass
+class Written:
+    """What writing a chunk leaves for the rest of the run: kept apart
+    until the chunk is in (a chunk the database refuses is written again
+    row by row, and what it had gathered must not count)."""
+
+    report: Report = field(default_factory=Report)
+    linking: list = field(default_factory=list)  # our ids of bodies linking to old pages
+    overlaps: list = field(default_factory=list)  # DedeCMS's /x/N.html pages
+    tags: set = field(default_factory=set)  # tags whose old addresses are in
+
+    def apply(self, command):
+        command.report.merge(self.report)
+        command.linking += self.linking
 
 
 def write_rows(rows, *, source, report):

@@ -7,6 +7,7 @@ MariaDB cannot be reached they fail.
 
 import io
 import re
+from urllib.parse import quote, unquote
 
 import pytest
 from django.core.files.storage import default_storage
@@ -236,3 +237,37 @@ def test_an_old_address_our_own_article_answers_is_listed_in_the_report(
     assert "旧地址被本站文章占用 1 个" in out
     assert f"/pdd/107.html:本站文章 107《本站自己的文章》,旧文章在 {old.get_absolute_url()}" in out
     assert "本站自己的文章" in client.get("/pdd/107.html").content.decode()
+
+
+def test_a_chunk_refused_late_is_written_row_by_row_without_using_what_it_gathered(
+    client, old_database, site_root
+):
+    """The database refuses the old address of 101's own tag 新店, the last
+    write of its chunk: the chunk (articles, the bodies whose links are to
+    be rewritten, tag addresses) rolls back and each row is written again
+    alone. 101 is named; the others land with their tags' old addresses,
+    and nothing gathered by the rolled-back attempt is used."""
+    from unittest import mock
+
+    from django.db import IntegrityError
+
+    from legacy.management.commands import import_dedecms
+
+    real = import_dedecms.record_addresses
+
+    def refusing(*, addresses, **kwargs):
+        if any(old_id == "tag:新店" for _, _, old_id, _ in addresses):
+            raise IntegrityError("refused")
+        return real(addresses=addresses, **kwargs)
+
+    with mock.patch.object(import_dedecms, "record_addresses", refusing):
+        out, err, failed = run_import(old_database, site_root)
+    assert "文章 101:数据有误:refused" in err and "2 条记录导入失败" in failed
+    assert not Article.objects.filter(source_url="dedecms:101").exists()
+    assert "文章:新增 4,跳过 1,失败 2" in out
+    second = Article.objects.get(source_url="dedecms:102")
+    for tag in ("直通车", "运营"):  # 102's tags, 运营 also 101's
+        response = client.get("/tags.php?" + quote(f"/{tag}/"))
+        assert response.status_code == 301, tag
+        assert unquote(response["Location"]) == f"/tags/{Tag.objects.get(name=tag).slug}/"
+    assert client.get("/plus/view.php?aid=102")["Location"] == second.get_absolute_url()

@@ -22,7 +22,7 @@ from articles.models import Article
 from articles.version import one_bump_at_the_end
 from legacy import dedecms, dedenames
 from legacy.bodies import OldImages, rewrite_body
-from legacy.chunks import Row, old_address_links, record_addresses, write_rows
+from legacy.chunks import Row, Written, old_address_links, record_addresses, write_rows
 from legacy.importing import Report, RowError, finish_run, valid_ip, write_category
 from legacy.lookup import normalise_query
 from legacy.models import OldAddress
@@ -119,7 +119,7 @@ class Command(BaseCommand):
         self.overlaps = []  # (old path, x, N, our article) of /x/N.html pages
         self.linking = []  # our ids of articles whose bodies may link to old articles
         total = db.archive_count()
-        chunks = Chunks(self.write_chunk, done=self.report.merge, fail=self.row_failed)
+        chunks = Chunks(self.write_chunk, done=self.chunk_done, fail=self.row_failed)
         with tqdm(total=total, unit="篇", desc="导入文章", file=self.stderr._out,
                   disable=total < 200) as progress:  # fmt: skip
             for batch in db.archives():  # 500 archives, one chunk
@@ -219,14 +219,14 @@ class Command(BaseCommand):
 
     def write_chunk(self, rows):
         """A chunk's articles, addresses, comments and its new tags' old
-        addresses (legacy/chunks.py), reported apart until it is in."""
-        report = Report()
-        written = write_rows(rows, source=SOURCE, report=report)
-        for row, article in written:
+        addresses (legacy/chunks.py)."""
+        done = Written()
+        report = done.report
+        for row, article in write_rows(rows, source=SOURCE, report=report):
             if OLD_LINK_RE.search(article.body):
-                self.linking.append(article.pk)
+                done.linking.append(article.pk)
             if not row.addresses[0][1]:  # a static page
-                self.check_overlap(row.addresses[0][0], article)
+                done.overlaps += self.overlap(row.addresses[0][0], article)
         names = {n for row in rows for n in row.entry.tags if n.lower() not in self.tags_done}
         tags = tags_named(names)
         outcomes = record_addresses(
@@ -242,16 +242,21 @@ class Command(BaseCommand):
             keys = dedenames.tag_addresses(tag.name, self.site)
             made = any(outcomes.get((p, normalise_query(q))) == "created" for p, q in keys)
             report.count("tag", "created" if made else "skipped")
-        self.tags_done |= set(tags)
-        return report
+        done.tags = set(tags)
+        return done
 
-    def check_overlap(self, path, article):
+    def chunk_done(self, written):
+        written.apply(self)
+        self.overlaps += written.overlaps
+        self.tags_done |= written.tags
+
+    def overlap(self, path, article):
         """An old page of our own article form (/x/N.html) reaches our
         article view first; kept to be checked once every article is in."""
         match = OUR_ARTICLE_RE.match(path)
         if match and int(match.group(2)) != article.pk:
-            new = article.get_absolute_url()
-            self.overlaps.append((path, match.group(1), int(match.group(2)), new))
+            return [(path, match.group(1), int(match.group(2)), article.get_absolute_url())]
+        return []
 
     def report_overlaps(self):
         """Those our article N answers itself (it is in category x): lost,

@@ -24,7 +24,7 @@ from articles.models import Article
 from articles.version import one_bump_at_the_end
 from legacy import wordpress
 from legacy.bodies import WordPressImages, rewrite_body
-from legacy.chunks import Row, old_address_links, record_addresses, write_rows
+from legacy.chunks import Row, Written, old_address_links, record_addresses, write_rows
 from legacy.importing import Report, RowError, finish_run, valid_ip, write_category
 from legacy.models import OldAddress
 
@@ -85,7 +85,8 @@ class Command(BaseCommand):
         self.tag_slugs = {}  # tag name -> old slug
         self.taken = {}
         self.linking = []
-        chunks = Chunks(self.write_chunk, done=self.report.merge, fail=self.row_failed)
+        chunks = Chunks(self.write_chunk, done=lambda written: written.apply(self),
+                        fail=self.row_failed)  # fmt: skip
         with tqdm(total=total, unit="篇", desc="导入文章", file=self.stderr._out,
                   disable=total < 200) as progress:  # fmt: skip
             for entry in wordpress.read(file):
@@ -195,11 +196,11 @@ class Command(BaseCommand):
         self.report.fail("article", row.old_id, f"数据有误:{error}")
 
     def write_chunk(self, rows):
-        report = Report()  # kept apart until the chunk is in
-        for _row, article in write_rows(rows, source=SOURCE, report=report):
+        done = Written()
+        for _row, article in write_rows(rows, source=SOURCE, report=done.report):
             if "href" in article.body:
-                self.linking.append(article.pk)
-        return report
+                done.linking.append(article.pk)
+        return done
 
     def _post(self, item):
         if not item.post_id.isdigit():
