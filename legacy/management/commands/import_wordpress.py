@@ -71,7 +71,7 @@ class Command(BaseCommand):
         """Read the whole file once: it must parse; count the posts and
         remember each attachment's address (for featured images)."""
         total, attachments = 0, {}
-        for entry in wordpress.read(file):
+        for entry in wordpress.read(file, heads=True):
             if isinstance(entry, wordpress.Item):
                 if entry.post_type == "attachment" and entry.attachment_url:
                     attachments[entry.post_id] = entry.attachment_url
