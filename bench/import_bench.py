@@ -158,7 +158,9 @@ def make_wxr(count, rng, path):
 
 
 def run(command, env, budget):
-    """(seconds, peak RSS in MB, exit code, output tail) of one process."""
+    """(seconds, peak RSS in MB, exit code, output tail, CPU seconds) of
+    one process. The CPU time (user + system) is the import's own work: on
+    a loaded machine the wall time also holds the time it waited for a core."""
     started = time.monotonic()
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -175,7 +177,8 @@ def run(command, env, budget):
         seconds = time.monotonic() - started
         log.seek(0)
         tail = log.read().decode("utf-8", "replace")[-800:]
-    return seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), tail
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), tail, cpu
 
 
 def psql(sql):
@@ -221,7 +224,7 @@ def main():
                 command = [python, "manage.py", "import_dedecms", "--database-url", made["dedecms"]]
             else:
                 command = [python, "manage.py", "import_wordpress", str(made["wordpress"])]
-            seconds, rss, code, tail = run(command, env, args.budget)
+            seconds, rss, code, tail, cpu = run(command, env, args.budget)
             rate = args.articles / seconds
             done = (
                 "ok"
@@ -230,7 +233,9 @@ def main():
             )
             results.append((database, source, seconds, rate, rss, done))
             print(
-                f"{source} -> {database}: {seconds:.0f} s, {rate:.0f} articles/s, peak RSS {rss:.0f} MB, {done}"
+                f"{source} -> {database}: {seconds:.0f} s, {rate:.0f} articles/s, peak RSS {rss:.0f} MB,"
+                f" {cpu:.0f} CPU s in the importer ({args.articles / cpu:.0f} articles per CPU s),"
+                f" load {os.getloadavg()[0]:.1f}, {done}"
             )
             if code != 0:
                 print(tail)

@@ -150,6 +150,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "pagecache.middleware.PageCacheMiddleware",
     "legacy.middleware.OldHomeQueryMiddleware",
+    "legacy.middleware.OldArticleAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -13,6 +13,7 @@ from articles import images
 
 from .lookup import normalise_query
 
+SIZE_SUFFIX_RE = re.compile(r"-\d+x\d+(?=\.[A-Za-z0-9]+$)")
 SRC_HREF_RE = re.compile(r"""(\s(?:src|href)\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
 
 
@@ -79,6 +80,19 @@ class OldImages:
         from django.core.files.storage import default_storage
 
         return default_storage.url(name)
+
+
+class WordPressImages(OldImages):
+    """A resized copy (photo-300x200.jpg) that is missing falls back to
+    the original upload (photo.jpg)."""
+
+    def relative(self, src):
+        relative = super().relative(src)
+        if relative and self.file(relative) is None:
+            original = SIZE_SUFFIX_RE.sub("", relative)
+            if original != relative and self.file(original) is not None:
+                return original
+        return relative
 
 
 def rewrite_body(body, *, images=None, where="", links=None):

@@ -1,9 +1,9 @@
-"""Reading a DedeCMS 5.7 / 5.8 database, and the addresses DedeCMS gave
-its pages.
+"""Reading a DedeCMS 5.7 / 5.8 database (the addresses DedeCMS gave its
+pages: legacy/dedenames.py).
 
 The tables and columns are those of DedeCMS's own install/sql-dftables.txt
 (`dede_arctype`, `dede_archives`, `dede_addonarticle`, `dede_taglist`,
-`dede_feedback`); only columns every 5.x release has are read. Text is
+`dede_feedback`, and `dede_sysconfig` when it is there); only columns every 5.x release has are read. Text is
 read as UTF-8 whatever the tables are stored as: the server converts GBK
 (or UTF-8) tables itself; tables declared latin1 that hold GBK bytes (a
 common result of old dumps) are read as bytes and decoded as GB18030.
@@ -13,8 +13,6 @@ nothing to compile (mysqlclient needs the MySQL headers and a compiler on
 every machine that runs the import or the tests).
 """
 
-import math
-import re
 from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
@@ -22,10 +20,6 @@ from zoneinfo import ZoneInfo
 # DedeCMS writes dates in paths in its configured zone; Chinese sites keep
 # the default (cfg_cli_time = 8).
 DEDE_ZONE = ZoneInfo("Asia/Shanghai")
-DEFAULT_NAMERULE = "{typedir}/{Y}/{M}{D}/{aid}.html"
-DEFAULT_NAMERULE2 = "{typedir}/list_{tid}_{page}.html"
-LIST_PAGE_SIZE = 10  # the list templates' default pagesize
-UNCOMPUTABLE = ("{pinyin}", "{py}", "{cc}")
 
 TABLES = ("arctype", "archives", "addonarticle", "taglist", "feedback")
 COLUMNS = {
@@ -35,15 +29,17 @@ COLUMNS = {
     ),
     "archives": (
         "id", "typeid", "flag", "channel", "arcrank", "click", "title", "litpic",
-        "pubdate", "senddate", "keywords", "description", "filename",
+        "pubdate", "senddate", "keywords", "description", "filename", "ismake", "money",
     ),
     "addonarticle": ("aid", "body"),
     "taglist": ("aid", "tag"),
     "feedback": ("id", "aid", "username", "ip", "ischeck", "dtime", "msg"),
+    "sysconfig": ("varname", "value"),
 }  # fmt: skip
 TEXT_COLUMNS = {
     "typename", "typedir", "defaultname", "namerule", "namerule2", "description", "flag",
     "title", "litpic", "keywords", "filename", "body", "tag", "username", "ip", "msg",
+    "varname", "value",
 }  # fmt: skip
 
 
@@ -88,7 +84,17 @@ class DedeDatabase:
             raise DedeError(
                 "数据库里没有织梦的表 " + "、".join(missing) + "(表前缀不对?用 --table-prefix 指定)"
             )
-        self.latin1 = {t for t in TABLES if found[prefix + t].startswith("latin1")}
+        self.has_settings = prefix + "sysconfig" in found  # a dump may leave it out
+        self.latin1 = {
+            t for t in (*TABLES, "sysconfig") if found.get(prefix + t, "").startswith("latin1")
+        }
+
+    def settings(self):
+        """The site's settings (dede_sysconfig: cfg_cmspath ...), {} without
+        the table."""
+        if not self.has_settings:
+            return {}
+        return {row["varname"]: row["value"] for row in self._select("sysconfig")}
 
     def _select(self, table, where="", params=(), order=""):
         columns = []
@@ -160,66 +166,8 @@ class DedeDatabase:
             yield rows
 
 
-# -- the old addresses ------------------------------------------------------------
-
-
-def typedir_path(typedir, cmspath=""):
-    """A category's directory as a URL path, without the trailing slash."""
-    path = (typedir or "").replace("{cmspath}", cmspath).strip()
-    path = "/" + path.strip("/")
-    return "" if path == "/" else path
+# -- times ----------------------------------------------------------------------
 
 
 def moment(timestamp):
     return datetime.fromtimestamp(int(timestamp), tz=UTC)
-
-
-def article_paths(archive, category):
-    """The static page address DedeCMS gave an article (its namerule, or a
-    custom file name), or None when the rule uses a placeholder that cannot
-    be worked out again ({pinyin}, {py}, {cc})."""
-    typedir = typedir_path(category["typedir"])
-    filename = (archive.get("filename") or "").strip()
-    if filename:
-        name = filename if re.search(r"\.[a-z0-9]+$", filename, re.I) else filename + ".html"
-        return f"{typedir}/{name.lstrip('/')}"
-    rule = (category.get("namerule") or DEFAULT_NAMERULE).strip()
-    if any(placeholder in rule for placeholder in UNCOMPUTABLE):
-        return None
-    stamp = archive["senddate"] or archive["pubdate"]
-    local = moment(stamp).astimezone(DEDE_ZONE)
-    path = (
-        rule.replace("{typedir}", typedir)
-        .replace("{cmspath}", "")
-        .replace("{Y}", f"{local.year:04d}")
-        .replace("{M}", f"{local.month:02d}")
-        .replace("{D}", f"{local.day:02d}")
-        .replace("{timestamp}", str(stamp))
-        .replace("{aid}", str(archive["id"]))
-    )
-    return "/" + path.lstrip("/")
-
-
-def dynamic_addresses(aid):
-    """The addresses DedeCMS answers for every article, static or not."""
-    return [("/plus/view.php", f"aid={aid}"), (f"/plus/view-{aid}-1.html", "")]
-
-
-def category_addresses(category, article_count):
-    typedir = typedir_path(category["typedir"])
-    tid = category["id"]
-    found = [("/plus/list.php", f"tid={tid}")]
-    if typedir:
-        found.append((typedir + "/", ""))
-        found.append((f"{typedir}/{(category.get('defaultname') or 'index.html').strip()}", ""))
-    rule = (category.get("namerule2") or DEFAULT_NAMERULE2).strip()
-    pages = max(1, math.ceil(article_count / LIST_PAGE_SIZE))
-    for page in range(1, pages + 1):
-        path = rule.replace("{typedir}", typedir).replace("{tid}", str(tid))
-        path = path.replace("{page}", str(page)).replace("{cmspath}", "")
-        found.append(("/" + path.lstrip("/"), ""))
-    return list(dict.fromkeys(found))
-
-
-def tag_addresses(name):
-    return [("/tags.php", f"/{name}/")]

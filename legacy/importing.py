@@ -1,8 +1,7 @@
 """What the DedeCMS and WordPress importers share: the run's report,
-comments, categories and the old addresses (the bodies and their images:
-legacy/bodies.py). Articles themselves are written by the
-JSON Lines importer's `write_article()` (articles/management/commands/
-import_articles.py), so every importer saves, tags and indexes alike."""
+categories and comments as plain text (the bodies and their images:
+legacy/bodies.py; what is written a chunk at a time, articles, old
+addresses and comments: legacy/chunks.py)."""
 
 import html
 import re
@@ -11,15 +10,12 @@ from collections import Counter, defaultdict
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.utils.text import slugify
-from taggit.models import Tag
 
 from articles.models import Category
 from articles.planner import update_statistics
 from articles.validators import slug_format, validate_category_slug
-from comments.models import Comment
 
-from .lookup import normalise_query
-from .models import ImportedObject, OldAddress
+from .models import ImportedObject
 
 KINDS = {
     "category": "分类",
@@ -41,10 +37,19 @@ class Report:
         self.counts = defaultdict(Counter)
         self.failures = []  # (kind, old id, reason)
         self.missing_images = []  # (where, path)
+        self.conflicts = []  # old addresses our own article pages answer instead
         self.notes = []
 
     def count(self, kind, outcome, n=1):
         self.counts[kind][outcome] += n
+
+    def merge(self, other):
+        """Add a chunk's report (kept apart until the chunk is in)."""
+        for kind, counts in other.counts.items():
+            self.counts[kind].update(counts)
+        self.failures += other.failures
+        self.conflicts += other.conflicts
+        self.notes += other.notes
 
     def fail(self, kind, old_id, reason):
         self.counts[kind]["failed"] += 1
@@ -65,6 +70,15 @@ class Report:
                 yield f"    {where}:{path}"
             if len(self.missing_images) > 50:
                 yield f"    ……另有 {len(self.missing_images) - 50} 个"
+        if self.conflicts:
+            yield (
+                f"  旧地址被本站文章占用 {len(self.conflicts)} 个(读者打开这些旧地址看到的是"
+                "本站同编号的文章,不会跳转到旧文章;需要时在后台把那篇文章移到别的分类):"
+            )
+            for line in self.conflicts[:50]:
+                yield f"    {line}"
+            if len(self.conflicts) > 50:
+                yield f"    ……另有 {len(self.conflicts) - 50} 个"
         for note in self.notes:
             yield f"  注意:{note}"
 
@@ -143,10 +157,6 @@ def write_category(
     return category
 
 
-def tag_for(name):
-    return Tag.objects.filter(name=name).first()
-
-
 # -- comments -----------------------------------------------------------------
 
 
@@ -157,107 +167,13 @@ def plain_comment(text):
     return html.unescape(text).strip()
 
 
-def write_comment(*, source, old_id, article, nickname, body, created_at, visible, ip, report):
-    body = plain_comment(body)
-    if not body:
-        report.count("comment", "skipped")
-        return
-    fields = {
-        "article": article,
-        "nickname": (nickname or "").strip()[:20],
-        "body": body,
-        "created_at": created_at,
-        "status": Comment.Status.APPROVED if visible else Comment.Status.PENDING,
-        "ip": ip or None,
-    }
-    mapped = ImportedObject.objects.filter(source=source, kind="comment", old_id=old_id).first()
-    comment = Comment.objects.filter(pk=mapped.object_id).first() if mapped else None
-    if comment is None:
-        comment = Comment.objects.create(**fields)
-        ImportedObject.objects.update_or_create(
-            source=source, kind="comment", old_id=old_id, defaults={"object_id": comment.pk}
-        )
-        report.count("comment", "created")
-        return
-    changed = [name for name, value in fields.items() if getattr(comment, name) != value]
-    if changed:
-        for name in changed:
-            setattr(comment, name, fields[name])
-        comment.save(update_fields=changed)
-        report.count("comment", "updated")
-    else:
-        report.count("comment", "skipped")
+def valid_ip(value):
+    """The old row's IP address, or None when it is not one."""
+    from django.core.validators import validate_ipv46_address
 
-
-# -- old addresses --------------------------------------------------------------
-
-
-def record_address(*, source, path, query="", report, old_id="", **target):
-    """Record (or repoint) one old address; `target` is article=, category=,
-    tag= or target_url=."""
-    path = "/" + (path or "").lstrip("/")
-    defaults = {"article": None, "category": None, "tag": None, "target_url": ""}
-    defaults.update(target)
-    defaults.update(source=source, old_id=old_id)
-    query = normalise_query(query) if query else ""
-    if len(path) > 400 or len(query) > 200:
-        report.fail("address", path[:80], "旧地址太长(路径最多 400 个字符)")
-        return "failed"
-    row = OldAddress.objects.filter(path=path, query=query).first()
-    if row is None:
-        OldAddress.objects.create(path=path, query=query, **defaults)
-        report.count("address", "created")
-        return "created"
-    changed = [
-        name
-        for name, value in defaults.items()
-        if getattr(row, name + "_id" if name in ("article", "category", "tag") else name)
-        != (value.pk if hasattr(value, "pk") else value)
-    ]
-    if changed:
-        for name in changed:
-            setattr(row, name, defaults[name])
-        row.save(update_fields=changed)
-        report.count("address", "updated")
-        return "updated"
-    report.count("address", "skipped")
-    return "skipped"
-
-
-def record_addresses(*, source, addresses, report, old_id="", **target):
-    """record_address() for several (path, query) pairs of one target, in
-    one query to read them and one to add the new ones (per 200)."""
-    addresses = list(addresses)
-    for start in range(0, len(addresses), 200):
-        _record_addresses(addresses[start : start + 200], source, report, old_id, target)
-
-
-def _record_addresses(addresses, source, report, old_id, target):
-    from django.db.models import Q
-
-    wanted = {}
-    for path, query in addresses:
-        path = "/" + (path or "").lstrip("/")
-        query = normalise_query(query) if query else ""
-        if len(path) > 400 or len(query) > 200:
-            report.fail("address", path[:80], "旧地址太长(路径最多 400 个字符)")
-            continue
-        wanted[(path, query)] = None
-    if not wanted:
-        return
-    condition = Q()
-    for path, query in wanted:
-        condition |= Q(path=path, query=query)
-    existing = {(row.path, row.query): row for row in OldAddress.objects.filter(condition)}
-    new = [key for key in wanted if key not in existing]
-    OldAddress.objects.bulk_create(
-        [
-            OldAddress(path=path, query=query, source=source, old_id=old_id, **target)
-            for path, query in new
-        ]
-    )
-    report.count("address", "created", len(new))
-    for key in existing:
-        record_address(
-            source=source, path=key[0], query=key[1], report=report, old_id=old_id, **target
-        )
+    value = (value or "").strip()
+    try:
+        validate_ipv46_address(value)
+    except ValidationError:
+        return None
+    return value

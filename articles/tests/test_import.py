@@ -172,27 +172,36 @@ def test_the_demo_content_imports_cleanly():
         assert "<h2>一、" in article.body and "温馨提示" in article.body, article.title
 
 
-def test_a_new_category_from_a_line_that_fails_is_not_used_by_the_next(tmp_path):
-    """The category a failing line created is rolled back with it; the next
-    line must create it again, not reuse the vanished row."""
+def test_a_line_failing_in_the_database_is_named_and_the_others_of_its_chunk_land(tmp_path, capsys):
+    """Lines are written a chunk at a time: when the database refuses the
+    chunk, its lines are written again one by one, so the failing line is
+    reported with its number and the others (and the category the first
+    one made) are all there."""
     from unittest import mock
 
     from django.db import IntegrityError
 
-    first = line(category="xinfenlei", category_name="新分类", source_url="https://old.example/1")
-    second = line(category="xinfenlei", category_name="新分类", source_url="https://old.example/2")
-    real_save = Article.save
-    calls = []
+    lines = [
+        line(category="xinfenlei", category_name="新分类", title=f"第{n}篇",
+             source_url=f"https://old.example/{n}")
+        for n in range(1, 5)
+    ]  # fmt: skip
+    real_prepare = Article.prepare
 
-    def save_failing_once(self, *args, **kwargs):
-        calls.append(self.title)
-        if len(calls) == 1:
-            raise IntegrityError("the first line fails after its category was made")
-        return real_save(self, *args, **kwargs)
+    def prepare_refusing_the_second(self):
+        if self.title == "第2篇":
+            raise IntegrityError("refused")
+        return real_prepare(self)
 
-    with mock.patch.object(Article, "save", save_failing_once), pytest.raises(CommandError):
-        run_import(tmp_path, first, second)
-    assert Article.objects.get().category.name == "新分类"
+    summary = "新增 3 篇,更新 0 篇,跳过 0 篇,失败 1 行"
+    with (
+        mock.patch.object(Article, "prepare", prepare_refusing_the_second),
+        pytest.raises(CommandError, match=summary),
+    ):
+        run_import(tmp_path, *lines)
+    assert reported(capsys.readouterr().err) == {2: "数据有误:refused"}
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["第1篇", "第3篇", "第4篇"]
+    assert {a.category.name for a in Article.objects.all()} == {"新分类"}
     assert Category.objects.filter(slug="xinfenlei").count() == 1
 
 

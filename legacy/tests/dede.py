@@ -58,7 +58,7 @@ def create_tables(prefix, charset):
     text = SCHEMA.read_text(encoding="utf-8").replace("#@__", prefix)
     statements = "\n".join(line for line in text.splitlines() if not line.startswith("--"))
     with connect() as db, db.cursor() as cursor:
-        for table in ("arctype", "archives", "addonarticle", "taglist", "feedback"):
+        for table in ("arctype", "archives", "addonarticle", "taglist", "feedback", "sysconfig"):
             cursor.execute(f"DROP TABLE IF EXISTS `{prefix}{table}`")
         for statement in statements.split(";"):
             body = statement.strip()

@@ -1,4 +1,4 @@
--- The five tables the importer reads, as DedeCMS's install/sql-dftables.txt
+-- The six tables the importer reads, as DedeCMS's install/sql-dftables.txt
 -- declares them (its TYPE=MyISAM written as today's ENGINE=MyISAM); the
 -- character set is given by the test (GBK, like most live DedeCMS sites).
 -- `#@__` is DedeCMS's own placeholder for the table prefix.
@@ -108,4 +108,14 @@ CREATE TABLE `#@__feedback` (
   `msg` text,
   PRIMARY KEY  (`id`),
   KEY `aid` (`aid`,`ischeck`,`mid`)
+) ENGINE=MyISAM;
+
+CREATE TABLE `#@__sysconfig` (
+  `aid` smallint(8) unsigned NOT NULL default '0',
+  `varname` varchar(20) NOT NULL default '',
+  `info` varchar(100) NOT NULL default '',
+  `groupid` smallint(6) NOT NULL default '1',
+  `type` varchar(10) NOT NULL default 'string',
+  `value` text,
+  PRIMARY KEY  (`varname`)
 ) ENGINE=MyISAM;

@@ -177,3 +177,28 @@ def test_a_failing_import_block_writes_no_document():
         make_article(title="半途失败")
         raise RuntimeError
     assert not SearchDocument.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_importers_chunk_writer_indexes_each_chunk_and_its_reruns():
+    """articles/bulk.py writes rows without save(): each chunk's documents
+    are written at its end, and a re-run's new title and tags replace the
+    old ones (a dropped tag no longer finds the article)."""
+    from articles.bulk import Entry, write_articles
+
+    category = make_category()
+
+    def entry(title, tags):
+        return Entry(
+            source_url="old:1",
+            fields={"title": title, "body": "<p>正文</p>", "category": category,
+                    "status": Article.Status.PUBLISHED,
+                    "published_at": timezone.now() - timedelta(days=1)},
+            tags=tags,
+        )  # fmt: skip
+
+    write_articles([entry("主图怎么拍", ["直通车"])])
+    assert found_titles("主图") == ["主图怎么拍"] and found_titles("直通车") == ["主图怎么拍"]
+    write_articles([entry("详情页怎么写", ["客服"])])
+    assert found_titles("主图") == [] and found_titles("直通车") == []
+    assert found_titles("详情页") == ["详情页怎么写"] and found_titles("客服") == ["详情页怎么写"]

@@ -1,7 +1,8 @@
 """Import articles from a JSON Lines file (the format is in README.md).
 
-Each line is imported in its own transaction: a bad line is reported with its
-number and reason, and every good line still lands. The command exits
+Lines are checked one by one and written a chunk at a time (articles/bulk.py):
+a bad line is reported with its number and reason, and every good line
+still lands. The command exits
 non-zero when any line failed.
 """
 
@@ -12,10 +13,11 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from tqdm import tqdm
 
 from articles import images
+from articles.bulk import Chunks, Entry, write_articles
 from articles.models import Article, Category
 from articles.planner import update_statistics
 from articles.version import one_bump_at_the_end
@@ -146,61 +148,38 @@ def import_line(
 ):
     """Create or update one article from a parsed line; returns 'created',
     'updated' or 'skipped'."""
-    return write_article(
-        record,
-        base_dir=base_dir,
-        skip_existing=skip_existing,
-        categories=categories,
-        mapping=mapping,
-        notes=notes,
-    )[0]
+    entry = prepare_article(
+        record, base_dir=base_dir, categories=categories, mapping=mapping, notes=notes
+    )
+    return write_articles([entry], skip_existing=skip_existing)[0][0]
 
 
-def write_article(
-    record, *, base_dir, skip_existing=False, categories=None, extra=None, mapping=None, notes=None
-):
-    """import_line()'s work, for the other importers too (legacy/): returns
-    (outcome, article). `extra` sets further Article fields (SEO keywords,
-    pinning) before the one save."""
+def prepare_article(record, *, base_dir, categories=None, extra=None, mapping=None, notes=None):
+    """One line (or an old site's row, legacy/) checked and ready for
+    articles/bulk.py: an Entry, or LineError. `extra` sets further
+    Article fields (SEO keywords, pinning)."""
     if not isinstance(record, dict):
         raise LineError("每行应是一个 JSON 对象")
-    title = _text(record, "title", required=True, max_length=200)
-    body = _text(record, "body_html", required=True)
-    published_at = _published_at(record)
+    fields = {
+        "title": _text(record, "title", required=True, max_length=200),
+        "body": _text(record, "body_html", required=True),
+        "published_at": _published_at(record),
+    }
     tags = _tags(record)
     views = _views(record)
-    status = _status(record)
-    summary = _text(record, "summary")
+    fields["status"] = _status(record)
+    fields["summary"] = _text(record, "summary")
     source_url = _text(record, "source_url", max_length=500)
     cover = _cover(record, base_dir)
-
-    article = None
-    if source_url:
-        # The exclude() names the unique index's condition, so SQLite reads
-        # the index instead of the table.
-        article = Article.objects.exclude(source_url="").filter(source_url=source_url).first()
-        if article and skip_existing:
-            return "skipped", article
-    created = article is None
-    article = article or Article(source_url=source_url)
-    article.category = _category(
+    fields["category"] = _category(
         record, {} if categories is None else categories, mapping=mapping, notes=notes
     )
-    article.title = title
-    article.body = body
-    article.summary = summary
-    article.status = status
-    article.published_at = published_at
     if views is not None:
-        article.views = views
+        fields["views"] = views
     if cover:
-        article.cover = cover
-    for name, value in (extra or {}).items():
-        setattr(article, name, value)
-    article.save()  # the body goes through articles/sanitize.py here
-    article.tags.set(tags)
-    article.fill_seo_keywords()
-    return ("created" if created else "updated"), article
+        fields["cover"] = cover
+    fields.update(extra or {})
+    return Entry(source_url=source_url, fields=fields, tags=tags)
 
 
 class Command(BaseCommand):
@@ -239,7 +218,18 @@ class Command(BaseCommand):
         base_dir = file.resolve().parent
         categories = {}  # slug -> category, read once per run
         notes = []
-        # One content-version bump when the run ends, not one per article.
+
+        def done(results):
+            for outcome, _article in results:
+                counts[outcome] += 1
+
+        # CHUNK lines at a time (articles/bulk.py), one content-version bump
+        # when the run ends.
+        chunks = Chunks(
+            lambda rows: write_articles([e for _, e in rows], skip_existing=skip_existing),
+            done=done,
+            fail=lambda row, error: failures.append((row[0], f"数据有误:{error}")),
+        )
         with one_bump_at_the_end(), file.open("rb") as handle:
             lines = tqdm(
                 handle,
@@ -258,25 +248,24 @@ class Command(BaseCommand):
                 if not line.strip():
                     continue
                 try:
-                    record = json.loads(line)
                     line_notes = []
-                    with transaction.atomic():
-                        outcome = import_line(
-                            record,
-                            base_dir=base_dir,
-                            skip_existing=skip_existing,
-                            categories=categories,
-                            mapping=mapping,
-                            notes=line_notes,
-                        )
+                    entry = prepare_article(
+                        json.loads(line),
+                        base_dir=base_dir,
+                        categories=categories,
+                        mapping=mapping,
+                        notes=line_notes,
+                    )
                     notes += [f"第 {number} 行:{note}" for note in line_notes]
-                    counts[outcome] += 1
+                    chunks.add((number, entry), key=entry.source_url)
                 except json.JSONDecodeError as error:
                     failures.append((number, f"不是有效的 JSON({error.msg},第 {error.colno} 列)"))
                 except LineError as error:
                     failures.append((number, str(error)))
                 except (ValidationError, IntegrityError, ValueError) as error:
                     failures.append((number, f"数据有误:{error}"))
+            chunks.flush()
+        failures.sort()
 
         if counts["created"] >= STATISTICS_FROM_ARTICLES:
             update_statistics()  # the site's shape changed: plan for what is there now

@@ -14,24 +14,17 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, IntegrityError, transaction
-from taggit.models import Tag
 from tqdm import tqdm
 
-from articles.management.commands.import_articles import MAX_VIEWS, LineError, write_article
+from articles.bulk import Chunks, tags_named
+from articles.management.commands.import_articles import MAX_VIEWS, LineError, prepare_article
 from articles.models import Article
-from articles.signals import index_once_per_article
 from articles.version import one_bump_at_the_end
-from legacy import dedecms
-from legacy.bodies import OldImages, old_key, rewrite_body
-from legacy.importing import (
-    Report,
-    RowError,
-    finish_run,
-    record_address,
-    record_addresses,
-    write_category,
-    write_comment,
-)
+from legacy import dedecms, dedenames
+from legacy.bodies import OldImages, rewrite_body
+from legacy.chunks import Row, Written, old_address_links, record_addresses, write_rows
+from legacy.importing import Report, RowError, finish_run, valid_ip, write_category
+from legacy.lookup import normalise_query
 from legacy.models import OldAddress
 
 SOURCE = OldAddress.Source.DEDECMS
@@ -72,8 +65,9 @@ class Command(BaseCommand):
         if not site_root:
             self.report.notes.append("没有给出 --site-root,图片没有复制(都记为缺少)")
         try:
-            # One content-version bump and one index write per article, at the end.
-            with transaction.atomic(), one_bump_at_the_end(), index_once_per_article():
+            # One content-version bump at the end; the search index is
+            # written a chunk at a time (articles/bulk.py).
+            with transaction.atomic(), one_bump_at_the_end():
                 self.run(db)
                 if dry_run:
                     raise DryRun
@@ -87,6 +81,11 @@ class Command(BaseCommand):
 
     def run(self, db):
         self.categories = {}  # tid -> (Category, arctype row)
+        self.site = dedenames.Site.from_settings(db.settings())
+        if self.site.cmspath:
+            self.report.notes.append(
+                f"旧站装在子目录 {self.site.cmspath}(cfg_cmspath),旧地址都带上它"
+            )
         counts = db.article_counts()
         taken = {}
         rows = db.categories()
@@ -98,17 +97,17 @@ class Command(BaseCommand):
                         source=SOURCE,
                         old_id=f"type:{row['id']}",
                         name=row["typename"],
-                        slug_wanted=dedecms.typedir_path(row["typedir"]).rsplit("/", 1)[-1],
+                        slug_wanted=dedenames.typedir_path(row["typedir"]).rsplit("/", 1)[-1],
                         description=row["description"],
                         report=self.report,
                         taken=taken,
                         parent_name=names.get(row["reid"], ""),
                     )
+                    old_id = f"type:{row['id']}"
+                    found = dedenames.category_addresses(row, counts.get(row["id"], 0), self.site)
                     record_addresses(
                         source=SOURCE,
-                        addresses=dedecms.category_addresses(row, counts.get(row["id"], 0)),
-                        category=category,
-                        old_id=f"type:{row['id']}",
+                        addresses=[(p, q, old_id, {"category": category}) for p, q in found],
                         report=self.report,
                     )
                 self.categories[row["id"]] = (category, row)
@@ -116,16 +115,22 @@ class Command(BaseCommand):
                 self.report.fail("category", row["id"], str(error))
 
         self.tags_done = set()
-        self.overlaps = 0
+        self.pinyin = set()  # categories whose rule spells titles in pinyin
+        self.overlaps = []  # (old path, x, N, our article) of /x/N.html pages
         self.linking = []  # our ids of articles whose bodies may link to old articles
         total = db.archive_count()
+        chunks = Chunks(self.write_chunk, done=self.chunk_done, fail=self.row_failed)
         with tqdm(total=total, unit="篇", desc="导入文章", file=self.stderr._out,
                   disable=total < 200) as progress:  # fmt: skip
-            for batch in db.archives():
+            for batch in db.archives():  # 500 archives, one chunk
                 for archive in batch:
-                    self.archive(archive)
+                    row = self.archive(archive)
+                    if row is not None:
+                        chunks.add(row, key=row.key)
+                chunks.flush()
                 progress.update(len(batch))
         self.rewrite_links()
+        self.report_overlaps()
 
     def archive(self, archive):
         aid = archive["id"]
@@ -139,12 +144,15 @@ class Command(BaseCommand):
             )
             return
         try:
-            with transaction.atomic():
-                self._archive(archive)
+            return self._archive(archive)
         except (LineError, RowError) as error:
             self.report.fail("article", aid, str(error))
         except (ValidationError, IntegrityError, DatabaseError, ValueError) as error:
             self.report.fail("article", aid, f"数据有误:{error}")
+        return None
+
+    def row_failed(self, row, error):
+        self.report.fail("article", row.old_id, f"数据有误:{error}")
 
     def _archive(self, archive):
         aid = archive["id"]
@@ -157,7 +165,8 @@ class Command(BaseCommand):
         where = f"文章 {aid}"
         if archive["body"] is None:
             raise RowError("dede_addonarticle 里没有这篇文章的正文")
-        body = rewrite_body(archive["body"], images=self.images, where=where)
+        body, pages = dedenames.split_pages(archive["body"])
+        body = rewrite_body(body, images=self.images, where=where)
         if not body.strip():
             raise RowError("正文是空的")
         flags = set((archive["flag"] or "").split(","))
@@ -184,87 +193,99 @@ class Command(BaseCommand):
             )
         if cover and not self.images.dry_run:  # a dry run stores no file
             extra["cover"] = cover
-        outcome, article = write_article(
+        entry = prepare_article(
             record, base_dir=None, categories={category.slug: category}, extra=extra
         )
-        self.report.count("article", outcome)
-        if OLD_LINK_RE.search(article.body):
-            self.linking.append(article.pk)
-
-        addresses = dedecms.dynamic_addresses(aid)
-        static = dedecms.article_paths(archive, type_row)
-        if static:
-            addresses.insert(0, (static, ""))
-            self.check_overlap(static, article)
-        elif ("namerule", type_row["id"]) not in self.tags_done:
-            self.tags_done.add(("namerule", type_row["id"]))
+        addresses = dedenames.article_addresses(archive, type_row, self.site, pages)
+        rule = (type_row["namerule"] or "").lower()
+        if any(p in rule for p in dedenames.PINYIN_RULE) and type_row["id"] not in self.pinyin:
+            self.pinyin.add(type_row["id"])
             self.report.notes.append(
-                f"栏目 {type_row['id']} 的命名规则 {type_row['namerule']} 含拼音占位符,"
-                "静态地址无法推算,只保留 /plus/view.php?aid= 形式的旧地址"
+                f"栏目 {type_row['id']} 的命名规则 {type_row['namerule']} 用标题拼音:按常用读音推算,"
+                "含多音字的标题可能与旧站不同,这些文章仍有 /plus/view.php?aid= 形式的旧地址"
             )
-        record_addresses(source=SOURCE, addresses=addresses, article=article,
-                         old_id=f"arc:{aid}", report=self.report)  # fmt: skip
-        for name in record["tags"]:
-            if name in self.tags_done:
-                continue
-            tag = Tag.objects.filter(name=name).first()
-            if tag:
-                outcomes = [
-                    record_address(source=SOURCE, path=path, query=query, tag=tag,
-                                   old_id=f"tag:{name}", report=self.report)
-                    for path, query in dedecms.tag_addresses(name)
-                ]  # fmt: skip
-                self.report.count("tag", "created" if "created" in outcomes else "skipped")
-            self.tags_done.add(name)
+        comments = [
+            {
+                "old_id": str(row["id"]),
+                "nickname": row["username"],
+                "body": row["msg"],
+                "created_at": dedecms.moment(row["dtime"] or stamp),
+                "visible": row["ischeck"] == 1,
+                "ip": valid_ip(row["ip"]),
+            }
+            for row in archive["comments"]
+        ]
+        return Row(str(aid), f"arc:{aid}", entry, addresses, comments)
 
-        for row in archive["comments"]:
-            write_comment(
-                source=SOURCE,
-                old_id=str(row["id"]),
-                article=article,
-                nickname=row["username"],
-                body=row["msg"],
-                created_at=dedecms.moment(row["dtime"] or stamp),
-                visible=row["ischeck"] == 1,
-                ip=_ip(row["ip"]),
-                report=self.report,
-            )
+    def write_chunk(self, rows):
+        """A chunk's articles, addresses, comments and its new tags' old
+        addresses (legacy/chunks.py)."""
+        done = Written()
+        report = done.report
+        for row, article in write_rows(rows, source=SOURCE, report=report):
+            if OLD_LINK_RE.search(article.body):
+                done.linking.append(article.pk)
+            if not row.addresses[0][1]:  # a static page
+                done.overlaps += self.overlap(row.addresses[0][0], article)
+        names = {n for row in rows for n in row.entry.tags if n.lower() not in self.tags_done}
+        tags = tags_named(names)
+        outcomes = record_addresses(
+            source=SOURCE,
+            report=report,
+            addresses=[
+                (path, query, f"tag:{tag.name}", {"tag": tag})
+                for tag in tags.values()
+                for path, query in dedenames.tag_addresses(tag.name, self.site)
+            ],
+        )
+        for tag in tags.values():
+            keys = dedenames.tag_addresses(tag.name, self.site)
+            made = any(outcomes.get((p, normalise_query(q))) == "created" for p, q in keys)
+            report.count("tag", "created" if made else "skipped")
+        done.tags = set(tags)
+        return done
 
-    def check_overlap(self, path, article):
-        """An old address of our own article form (/x/N.html) reaches our
-        article view first: it answers for our article N, if there is one."""
+    def chunk_done(self, written):
+        written.apply(self)
+        self.overlaps += written.overlaps
+        self.tags_done |= written.tags
+
+    def overlap(self, path, article):
+        """An old page of our own article form (/x/N.html) reaches our
+        article view first; kept to be checked once every article is in."""
         match = OUR_ARTICLE_RE.match(path)
-        if not match or int(match.group(2)) == article.pk:
-            return
-        self.overlaps += 1
-        if self.overlaps <= 10:
+        if match and int(match.group(2)) != article.pk:
+            return [(path, match.group(1), int(match.group(2)), article.get_absolute_url())]
+        return []
+
+    def report_overlaps(self):
+        """Those our article N answers itself (it is in category x): lost,
+        listed in the report. The others (no article N, or one in another
+        category) reach the old address (legacy/middleware.py)."""
+        future = 0
+        for start in range(0, len(self.overlaps), 500):
+            batch = self.overlaps[start : start + 500]
+            ours = Article.objects.filter(pk__in=[n for _, _, n, _ in batch])
+            ours = {pk: (slug, title) for pk, slug, title in
+                    ours.values_list("pk", "category__slug", "title")}  # fmt: skip
+            for path, slug, number, new in batch:
+                if number not in ours:
+                    future += 1
+                elif ours[number][0] == slug:
+                    self.report.conflicts.append(
+                        f"{path}:本站文章 {number}《{ours[number][1]}》,旧文章在 {new}"
+                    )
+        if future:
             self.report.notes.append(
-                f"旧地址 {path} 与本站文章地址形式相同:本站编号 {match.group(2)} 的文章存在时,"
-                "读者会看到那篇文章而不是跳转(可在后台改分类别名避开)"
+                f"{future} 个旧地址形如本站文章地址(/分类/编号.html),现在都跳转到旧文章;"
+                "以后本站新建的文章若正好得到这个编号并放在同一分类,会占用它"
             )
 
     def rewrite_links(self):
         """Links between old articles, once every article has its new address."""
         for pk in self.linking:
             article = Article.objects.select_related("category").get(pk=pk)
-            body = rewrite_body(article.body, links=_new_address_of_old_link)
+            body = rewrite_body(article.body, links=old_address_links())
             if body != article.body:
                 article.body = body
                 article.save(update_fields=["body"])
-
-
-def _new_address_of_old_link(href):
-    path, query = old_key(href)
-    rows = OldAddress.objects.filter(path=path, query__in=["", query] if query else [""])
-    row = rows.select_related("article__category").exclude(article=None).first()
-    return row.article.get_absolute_url() if row else None
-
-
-def _ip(value):
-    from django.core.validators import validate_ipv46_address
-
-    try:
-        validate_ipv46_address((value or "").strip())
-    except ValidationError:
-        return None
-    return value.strip()

@@ -15,45 +15,24 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, IntegrityError, transaction
-from taggit.models import Tag
+from taggit.models import TaggedItem
 from tqdm import tqdm
 
-from articles.management.commands.import_articles import MAX_VIEWS, LineError, write_article
+from articles.bulk import Chunks, tags_named
+from articles.management.commands.import_articles import MAX_VIEWS, LineError, prepare_article
 from articles.models import Article
-from articles.signals import index_once_per_article
 from articles.version import one_bump_at_the_end
 from legacy import wordpress
-from legacy.bodies import OldImages, old_key, rewrite_body
-from legacy.importing import (
-    Report,
-    RowError,
-    finish_run,
-    record_address,
-    record_addresses,
-    write_category,
-    write_comment,
-)
+from legacy.bodies import WordPressImages, rewrite_body
+from legacy.chunks import Row, Written, old_address_links, record_addresses, write_rows
+from legacy.importing import Report, RowError, finish_run, valid_ip, write_category
 from legacy.models import OldAddress
 
 SOURCE = OldAddress.Source.WORDPRESS
-SIZE_SUFFIX_RE = re.compile(r"-\d+x\d+(?=\.[A-Za-z0-9]+$)")
 
 
 class DryRun(Exception):
     pass
-
-
-class WordPressImages(OldImages):
-    """A resized copy (photo-300x200.jpg) that is missing falls back to
-    the original upload (photo.jpg)."""
-
-    def relative(self, src):
-        relative = super().relative(src)
-        if relative and self.file(relative) is None:
-            original = SIZE_SUFFIX_RE.sub("", relative)
-            if original != relative and self.file(original) is not None:
-                return original
-        return relative
 
 
 class Command(BaseCommand):
@@ -78,8 +57,9 @@ class Command(BaseCommand):
         if not uploads:
             self.report.notes.append("没有给出 --uploads,图片没有复制(都记为缺少)")
         try:
-            # One content-version bump and one index write per article, at the end.
-            with transaction.atomic(), one_bump_at_the_end(), index_once_per_article():
+            # One content-version bump at the end; the search index is
+            # written a chunk at a time (articles/bulk.py).
+            with transaction.atomic(), one_bump_at_the_end():
                 self.run(file, total)
                 if dry_run:
                     raise DryRun
@@ -91,7 +71,7 @@ class Command(BaseCommand):
         """Read the whole file once: it must parse; count the posts and
         remember each attachment's address (for featured images)."""
         total, attachments = 0, {}
-        for entry in wordpress.read(file):
+        for entry in wordpress.read(file, heads=True):
             if isinstance(entry, wordpress.Item):
                 if entry.post_type == "attachment" and entry.attachment_url:
                     attachments[entry.post_id] = entry.attachment_url
@@ -105,6 +85,8 @@ class Command(BaseCommand):
         self.tag_slugs = {}  # tag name -> old slug
         self.taken = {}
         self.linking = []
+        chunks = Chunks(self.write_chunk, done=lambda written: written.apply(self),
+                        fail=self.row_failed)  # fmt: skip
         with tqdm(total=total, unit="篇", desc="导入文章", file=self.stderr._out,
                   disable=total < 200) as progress:  # fmt: skip
             for entry in wordpress.read(file):
@@ -113,8 +95,11 @@ class Command(BaseCommand):
                 elif isinstance(entry, wordpress.Item):
                     if entry.post_type != "post":
                         continue
-                    self.post(entry)
+                    row = self.post(entry)
+                    if row is not None:
+                        chunks.add(row, key=row.key)
                     progress.update(1)
+            chunks.flush()
         self.category_addresses()
         self.tag_addresses()
         self.rewrite_links()
@@ -153,8 +138,9 @@ class Command(BaseCommand):
             return None
         self.categories[nicename] = category
         if term_id:
-            record_address(source=SOURCE, path="/", query=f"cat={term_id}", category=category,
-                           old_id=f"cat:{nicename}", report=self.report)  # fmt: skip
+            record_addresses(source=SOURCE, report=self.report, addresses=[
+                ("/", f"cat={term_id}", f"cat:{nicename}", {"category": category})
+            ])  # fmt: skip
         return category
 
     def category_path(self, nicename):
@@ -167,25 +153,30 @@ class Command(BaseCommand):
         return "/category/" + "/".join(parts) + "/"
 
     def category_addresses(self):
+        addresses = []
         for nicename, category in self.categories.items():
-            if category is None:
-                continue
-            path = self.category_path(nicename)
-            for old in (path, path + "feed/"):
-                record_address(source=SOURCE, path=old, category=category,
-                               old_id=f"cat:{nicename}", report=self.report)  # fmt: skip
+            if category is not None:
+                path = self.category_path(nicename)
+                for old in (path, path + "feed/"):
+                    addresses.append((old, "", f"cat:{nicename}", {"category": category}))
+        record_addresses(source=SOURCE, addresses=addresses, report=self.report)
 
     def tag_addresses(self):
+        """Those of the declared tags an imported post uses."""
+        tags = tags_named(self.tag_slugs, create=False)
+        used = set(
+            TaggedItem.objects.filter(tag__in=list(tags.values())).values_list("tag_id", flat=True)
+        )
+        addresses = []
         for name, slug in self.tag_slugs.items():
-            tag = Tag.objects.filter(name=name).first()
-            if tag is None:
-                continue  # declared, never used by an imported post
-            outcomes = [
-                record_address(source=SOURCE, path=path, query=query, tag=tag,
-                               old_id=f"tag:{slug}", report=self.report)
-                for path, query in ((f"/tag/{slug}/", ""), ("/", f"tag={slug}"))
-            ]  # fmt: skip
-            self.report.count("tag", "created" if "created" in outcomes else "skipped")
+            tag = tags.get(name.lower())
+            if tag is not None and tag.pk in used:
+                for path, query in ((f"/tag/{slug}/", ""), ("/", f"tag={slug}")):
+                    addresses.append((path, query, f"tag:{slug}", {"tag": tag}))
+        outcomes = record_addresses(source=SOURCE, addresses=addresses, report=self.report)
+        made = {row[3]["tag"].pk for row in addresses if outcomes.get(row[:2]) == "created"}
+        for pk in used:
+            self.report.count("tag", "created" if pk in made else "skipped")
 
     # -- posts --------------------------------------------------------------
 
@@ -194,12 +185,22 @@ class Command(BaseCommand):
             self.report.count("article", "skipped")
             return
         try:
-            with transaction.atomic():
-                self._post(item)
+            return self._post(item)
         except (LineError, RowError) as error:
             self.report.fail("article", item.post_id, str(error))
         except (ValidationError, IntegrityError, DatabaseError, ValueError) as error:
             self.report.fail("article", item.post_id, f"数据有误:{error}")
+        return None
+
+    def row_failed(self, row, error):
+        self.report.fail("article", row.old_id, f"数据有误:{error}")
+
+    def write_chunk(self, rows):
+        done = Written()
+        for _row, article in write_rows(rows, source=SOURCE, report=done.report):
+            if "href" in article.body:
+                done.linking.append(article.pk)
+        return done
 
     def _post(self, item):
         if not item.post_id.isdigit():
@@ -248,60 +249,33 @@ class Command(BaseCommand):
             cover = self.images.store(thumbnail, where=f"{where} 特色图片", folder="covers")
             if cover and not self.images.dry_run:
                 extra["cover"] = cover
-        outcome, article = write_article(
+        entry = prepare_article(
             record, base_dir=None, categories={category.slug: category}, extra=extra
         )
-        self.report.count("article", outcome)
-        if "href" in article.body:
-            self.linking.append(article.pk)
         addresses = [("/", f"p={item.post_id}")]
         if item.link:
             path, query = wordpress.link_key(item.link)
             if (path, query) != addresses[0]:
                 addresses.insert(0, (path, query))
-        record_addresses(source=SOURCE, addresses=addresses, article=article,
-                         old_id=f"post:{item.post_id}", report=self.report)  # fmt: skip
+        comments = []
         for comment in item.comments:
             if comment.kind in ("pingback", "trackback") or comment.approved in ("spam", "trash"):
                 self.report.count("comment", "skipped")
                 continue
-            write_comment(
-                source=SOURCE,
-                old_id=comment.comment_id,
-                article=article,
-                nickname=comment.author,
-                body=comment.content,
-                created_at=wordpress.moment(comment.date_gmt, comment.date) or when,
-                visible=comment.approved == "1",
-                ip=comment.ip if _is_ip(comment.ip) else None,
-                report=self.report,
-            )
+            comments.append({
+                "old_id": comment.comment_id,
+                "nickname": comment.author,
+                "body": comment.content,
+                "created_at": wordpress.moment(comment.date_gmt, comment.date) or when,
+                "visible": comment.approved == "1",
+                "ip": valid_ip(comment.ip),
+            })  # fmt: skip
+        return Row(item.post_id, f"post:{item.post_id}", entry, addresses, comments)
 
     def rewrite_links(self):
         for pk in self.linking:
             article = Article.objects.select_related("category").get(pk=pk)
-            body = rewrite_body(article.body, links=_new_address_of_old_link)
+            body = rewrite_body(article.body, links=old_address_links(source=SOURCE))
             if body != article.body:
                 article.body = body
                 article.save(update_fields=["body"])
-
-
-def _new_address_of_old_link(href):
-    if not href or href.startswith("#"):
-        return None
-    path, query = old_key(href)
-    rows = OldAddress.objects.filter(
-        source=SOURCE, path=path, query__in=["", query] if query else [""]
-    )
-    row = rows.select_related("article__category").exclude(article=None).first()
-    return row.article.get_absolute_url() if row else None
-
-
-def _is_ip(value):
-    from django.core.validators import validate_ipv46_address
-
-    try:
-        validate_ipv46_address(value or "")
-    except ValidationError:
-        return False
-    return True
