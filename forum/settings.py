@@ -341,6 +341,38 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Media on object storage: MEDIA_STORAGE=s3 puts uploads, covers,
+# thumbnails and imported images in an S3-compatible bucket (AWS S3, Aliyun
+# OSS, Tencent COS, MinIO) through django-storages; every file goes through
+# Django's storage API, so nothing else changes. Image names are content
+# hashes, so the objects are cached for a year.
+MEDIA_STORAGE = env_choice("MEDIA_STORAGE", "LOCAL", ("LOCAL", "S3"))
+if MEDIA_STORAGE == "S3":
+    if not _env("S3_BUCKET"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET (the bucket's name).")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            # A CDN or the bucket's public domain, e.g. img.example.com.
+            "custom_domain": env_str("S3_CUSTOM_DOMAIN") or None,
+            "location": env_str("S3_LOCATION", "media"),
+            # "path" for MinIO and most self-hosted servers.
+            "addressing_style": {"PATH": "path", "VIRTUAL": "virtual"}.get(
+                env_choice("S3_ADDRESSING_STYLE", "AUTO", ("AUTO", "PATH", "VIRTUAL"))
+            ),
+            # Public images: plain addresses, no signature expiring in the page cache.
+            "querystring_auth": False,
+            "default_acl": env_str("S3_DEFAULT_ACL") or None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+
 # Behind a reverse proxy that terminates TLS, set DJANGO_SECURE_PROXY_SSL=1.
 if env_bool("DJANGO_SECURE_PROXY_SSL"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
