@@ -51,6 +51,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .cache import CacheUnavailable, FailSoftRedisCache
+from .metrics import READ_FLUSH_FAILURES, READS_IN_MEMORY
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +132,7 @@ class ReadCounter:
         if not self._add_shared(article_id):
             with self._lock:
                 self._pending[article_id] += 1
+            READS_IN_MEMORY.inc()
         self._start_timer()
         # The timer thread writes in the background; a request writes only
         # when the timer is far behind (so a reader never waits on it).
@@ -172,10 +174,25 @@ class ReadCounter:
         if batch:
             if self._write(batch):
                 written += sum(batch.values())
+                READS_IN_MEMORY.dec(sum(batch.values()))
             else:
                 with self._lock:
                     self._pending.update(batch)
         return written + self._flush_shared()
+
+    def pending_in_redis(self) -> int:
+        """Reads waiting in Redis (the hash and the batches taken but not
+        written), for the metrics; raises CacheUnavailable."""
+        keys = self.keys
+
+        def total(client):
+            names = [keys.pending, *client.zrange(keys.batches, 0, -1)]
+            pipe = client.pipeline()
+            for name in names:
+                pipe.hvals(name)
+            return sum(int(value) for values in pipe.execute() for value in values)
+
+        return shared_store().run(total)
 
     def _write(self, batch, *, batch_key=None) -> bool:
         """One batch to the database, in one transaction; False on failure.
@@ -202,9 +219,11 @@ class ReadCounter:
                 if batch_key is not None and ReadBatch.objects.filter(key=batch_key).exists():
                     return True  # another process wrote this batch
             logger.exception("Could not write read counts; keeping them for the next flush")
+            READ_FLUSH_FAILURES.inc()
             return False
         except Exception:
             logger.exception("Could not write read counts; keeping them for the next flush")
+            READ_FLUSH_FAILURES.inc()
             return False
         return True
 
@@ -252,6 +271,7 @@ class ReadCounter:
         with self._lock:
             self._pending.clear()
             self._own_batches = []
+        READS_IN_MEMORY.set(0)
         store = shared_store()
         if store is not None:
             keys = self.keys
@@ -303,6 +323,7 @@ def _start_afresh_in_child():
     # parent writes those, so the child must not write them again.
     reads._lock = threading.Lock()
     reads._pending = Counter()
+    READS_IN_MEMORY.set(0)
     reads._own_batches = []
     reads._timer = None
 

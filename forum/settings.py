@@ -7,6 +7,7 @@ installed: SQLite, the local-memory cache, DEBUG off.
 
 import fnmatch
 import hashlib
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -388,6 +389,19 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# /metrics (Prometheus, articles/metrics.py) answers these addresses or
+# networks only (the connecting peer, never X-Forwarded-For); empty: nobody.
+METRICS_ALLOWED_ADDRESSES = env_list(
+    "METRICS_ALLOWED_ADDRESSES", [], example="127.0.0.1,10.0.0.5/32"
+)
+try:
+    for _item in METRICS_ALLOWED_ADDRESSES:
+        ipaddress.ip_network(_item, strict=False)
+except ValueError:
+    raise _not_understood(
+        "METRICS_ALLOWED_ADDRESSES", "give IP addresses or networks, e.g. 127.0.0.1,10.0.0.0/24"
+    ) from None
 
 # REQUEST_LOG=json: one JSON line per request on stdout (pagecache/access_log.py).
 REQUEST_LOG = env_choice("REQUEST_LOG", "OFF", ("OFF", "JSON"))
