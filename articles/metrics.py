@@ -69,10 +69,20 @@ class PendingInRedis:
             "Counted reads held in Redis, not yet in the database.",
         )
         store = shared_store()
+        keys = reads.keys
+
+        def total(client):
+            # The hash, and the batches taken but not yet written.
+            names = [keys.pending, *client.zrange(keys.batches, 0, -1)]
+            pipe = client.pipeline()
+            for name in names:
+                pipe.hvals(name)
+            return sum(int(value) for values in pipe.execute() for value in values)
+
         # No sample while Redis is down (the memory gauge counts meanwhile).
         if store is not None:
             with contextlib.suppress(CacheUnavailable):
-                family.add_metric([], reads.pending_in_redis())
+                family.add_metric([], store.run(total))
         yield family
 
 

@@ -180,20 +180,6 @@ class ReadCounter:
                     self._pending.update(batch)
         return written + self._flush_shared()
 
-    def pending_in_redis(self) -> int:
-        """Reads waiting in Redis (the hash and the batches taken but not
-        written), for the metrics; raises CacheUnavailable."""
-        keys = self.keys
-
-        def total(client):
-            names = [keys.pending, *client.zrange(keys.batches, 0, -1)]
-            pipe = client.pipeline()
-            for name in names:
-                pipe.hvals(name)
-            return sum(int(value) for values in pipe.execute() for value in values)
-
-        return shared_store().run(total)
-
     def _write(self, batch, *, batch_key=None) -> bool:
         """One batch to the database, in one transaction; False on failure.
         With `batch_key`, a batch taken from Redis: written at most once."""
