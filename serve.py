@@ -18,9 +18,11 @@ reverse proxy in front should cap them too (e.g. nginx client_max_body_size).
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 
 from granian import Granian
 from granian.constants import Interfaces
@@ -74,8 +76,23 @@ def supervise():
     return child.wait()
 
 
+def fresh_metrics_folder():
+    """The folder where every worker writes its Prometheus values
+    (articles/metrics.py), emptied at start: PROMETHEUS_MULTIPROC_DIR, or one
+    per address and port in the temporary folder."""
+    address = os.environ.get("HOST") or "127.0.0.1"
+    default = os.path.join(
+        tempfile.gettempdir(), f"forum-metrics-{address}-{env_int('PORT', 8000)}"
+    )
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or default
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, mode=0o700)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+
+
 if __name__ == "__main__":
     if os.environ.get(CHILD_FLAG):
+        fresh_metrics_folder()
         build().serve()
     else:
         sys.exit(supervise())

@@ -21,6 +21,7 @@ import io
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -173,6 +174,21 @@ def process_image(file) -> ProcessedImage:
     content, extension = _encode(image, kind)
     digest = hashlib.sha256(content).hexdigest()[:24]
     return ProcessedImage(content, extension, image.width, image.height, digest)
+
+
+def stored_name(url: str) -> str | None:
+    """The storage name behind an image address the default storage gave
+    (`/media/uploads/...` locally, the bucket's or CDN's address on object
+    storage), or None for any other address."""
+    probe = "uploads/probe.png"
+    base = default_storage.url(probe).removesuffix(probe)
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    if not base or not path.startswith(base):
+        return None
+    name = unquote(path.removeprefix(base))
+    if not name or ".." in name or name.startswith("/"):
+        return None
+    return name
 
 
 def thumbnail_name(name: str) -> str:

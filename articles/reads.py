@@ -51,6 +51,7 @@ from django.utils import timezone
 
 from . import reads_redis
 from .cache import CacheUnavailable
+from .metrics import READ_FLUSH_FAILURES, READS_IN_MEMORY
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ class ReadCounter:
         if not self._add_shared(article_id):
             with self._lock:
                 self._pending[article_id] += 1
+            READS_IN_MEMORY.inc()
         self._start_timer()
         # The timer thread writes in the background; a request writes only
         # when the timer is far behind (so a reader never waits on it).
@@ -121,6 +123,7 @@ class ReadCounter:
             with self._lock:
                 self._pending.update(batch)
             batch = Counter()
+        READS_IN_MEMORY.dec(sum(batch.values()))
         return sum(batch.values()) + self._flush_shared()
 
     def _write(self, batch, *, batch_key=None) -> bool:
@@ -148,9 +151,11 @@ class ReadCounter:
                 if batch_key is not None and ReadBatch.objects.filter(key=batch_key).exists():
                     return True  # another process wrote this batch
             logger.exception("Could not write read counts; keeping them for the next flush")
+            READ_FLUSH_FAILURES.inc()
             return False
         except Exception:
             logger.exception("Could not write read counts; keeping them for the next flush")
+            READ_FLUSH_FAILURES.inc()
             return False
         return True
 
@@ -191,6 +196,7 @@ class ReadCounter:
         with self._lock:
             self._pending.clear()
             self._own_batches = []
+        READS_IN_MEMORY.set(0)
         store = reads_redis.shared_store()
         if store is not None:
             with contextlib.suppress(CacheUnavailable):
@@ -236,6 +242,7 @@ def _start_afresh_in_child():
     # parent writes those, so the child must not write them again.
     reads._lock = threading.Lock()
     reads._pending = Counter()
+    READS_IN_MEMORY.set(0)
     reads._own_batches = []
     reads._timer = None
 

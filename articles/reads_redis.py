@@ -91,6 +91,21 @@ def take(store, new_batch) -> tuple[bool, list[str]]:
     return bool(taken), [name.decode() for name in orphans]  # the client gives bytes
 
 
+def total_pending(store) -> int:
+    """Every read waiting in Redis: in the hash and in the batches taken
+    but not yet written (the metrics' forum_reads_pending_redis)."""
+    keys = read_keys()
+
+    def total(client):
+        names = [keys.pending, *client.zrange(keys.batches, 0, -1)]
+        pipe = client.pipeline()
+        for name in names:
+            pipe.hvals(name)
+        return sum(int(value) for values in pipe.execute() for value in values)
+
+    return store.run(total)
+
+
 def new_batch_name(unique) -> str:
     return f"{read_keys().batch}{unique}"
 

@@ -6,7 +6,9 @@ It starts the site the way `make run` does (fresh SQLite database in a temp
 folder, manage.py prepare_site, the same server: serve.py), saves one article
 page as a static file served by a private nginx (the physical ceiling),
 serves the same bytes from a bare WSGI app on the same server and
-configuration (the ceiling of Python serving), then loads every target with
+configuration (the ceiling of Python serving), puts a second private nginx
+running the shipped site config (deploy/nginx/forum.conf) in front of the
+site (the article as readers behind the production proxy get it), then loads every target with
 wrk in alternation for several rounds and prints medians. Then: the
 read-count check (exactly N reader requests must add exactly N reads within
 60 s) and 60 s of mixed load with comment posts.
@@ -120,6 +122,39 @@ http {{
         wait_for(f"http://127.0.0.1:{self.bare_port}/")
         wait_for(f"http://127.0.0.1:{self.nginx_port}/article.html")
 
+    def start_proxy(self):
+        """A private nginx running the shipped site config
+        (deploy/nginx/forum.conf, as the fault tests adapt it: plain HTTP on
+        127.0.0.1, this run's folders) in front of the site, logging off
+        like the static reference."""
+        sys.path.insert(0, str(ROOT))
+        from faults.stack import Nginx
+
+        proxy = Nginx(self.tmp, [f"127.0.0.1:{self.site_port}", "unused"])
+        site = re.sub(r"\n\s*server unused[^;]*;", "", proxy.site_config())
+        folder = proxy.folder
+        conf = folder / "nginx.conf"
+        conf.write_text(f"""
+worker_processes auto;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {folder}/body;
+  proxy_temp_path {folder}/proxy;
+  fastcgi_temp_path {folder}/fastcgi;
+  uwsgi_temp_path {folder}/uwsgi;
+  scgi_temp_path {folder}/scgi;
+  default_type application/octet-stream;
+{site}
+}}
+""")
+        subprocess.run(["nginx", "-p", str(folder), "-c", str(conf)], check=True)
+        self.proxy_conf = conf
+        wait_for(f"{proxy.url}/robots.txt")
+        return proxy.url
+
     def _spawn(self, command, env):
         self.procs.append(
             subprocess.Popen(
@@ -138,6 +173,13 @@ http {{
             stderr=subprocess.DEVNULL,
             check=False,
         )
+        if getattr(self, "proxy_conf", None):
+            folder = str(self.proxy_conf.parent)
+            subprocess.run(
+                ["nginx", "-p", folder, "-c", str(self.proxy_conf), "-s", "stop"],
+                stderr=subprocess.DEVNULL,
+                check=False,
+            )
         for proc in self.procs:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)  # graceful: workers flush their reads
@@ -364,12 +406,14 @@ def main():
         article = f"/{article_slug}/{article_id}.html"
         body = fetch(site + article)
         stack.start_references(body)
+        proxied = stack.start_proxy()
 
         tag_path = "/tags/" + urllib.parse.quote(tag) + "/"
         targets = [
             ("nginx static file (reference)", f"http://127.0.0.1:{stack.nginx_port}/article.html"),
             ("bare WSGI app (ceiling)", f"http://127.0.0.1:{stack.bare_port}/"),
             ("article (warm)", site + article),
+            ("article (warm) behind nginx (deploy/nginx/forum.conf)", proxied + article),
             ("article (cold: cache cleared before the round)", site + article),
             ("article (every request rendered)", site + article + "?bench=uncached"),
             ("home", site + "/"),

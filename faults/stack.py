@@ -23,6 +23,15 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 UA = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126 Mobile Safari/537.36"
 
 
+def ports(offset, default_start):
+    """Ten candidate ports of one part: from FAULTS_PORT_BASE + offset when
+    that variable is set (to keep several people's runs apart), else the
+    default range."""
+    base = os.environ.get("FAULTS_PORT_BASE")
+    start = int(base) + offset if base else default_start
+    return range(start, start + 10)
+
+
 def free_port(candidates, host="127.0.0.1"):
     """The first port of `candidates` nobody listens on."""
     for port in candidates:
@@ -67,7 +76,7 @@ def get(url, *, data=None, headers=None, timeout=15):
 class RedisServer:
     def __init__(self, folder):
         self.folder = Path(folder)
-        self.port = free_port(range(6391, 6400))
+        self.port = free_port(ports(0, 6391))
         self.process = None
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
@@ -108,7 +117,7 @@ class PostgresCluster:
     def __init__(self, folder):
         self.folder = Path(folder)
         self.data = self.folder / "pgdata"
-        self.port = free_port(range(55431, 55440))
+        self.port = free_port(ports(10, 55431))
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/faults"
 
     def _as_postgres(self, *command, check=True):
@@ -155,7 +164,7 @@ class Site:
     def __init__(self, folder, env, host="127.0.0.1", name="site"):
         self.folder = Path(folder)
         self.host = host
-        self.port = free_port(range(18431, 18440), host)
+        self.port = free_port(ports(20, 18431), host)
         self.url = f"http://{host}:{self.port}"
         self.env = {
             **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")},
@@ -243,7 +252,7 @@ class Nginx:
         self.folder = Path(folder) / "nginx"
         self.folder.mkdir(parents=True, exist_ok=True)
         self.folder.chmod(0o755)
-        self.port = free_port(range(18441, 18450))
+        self.port = free_port(ports(30, 18441))
         self.url = f"http://127.0.0.1:{self.port}"
         self.upstreams = upstreams
         self.conf = self.folder / "nginx.conf"

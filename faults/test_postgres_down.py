@@ -4,6 +4,7 @@ restarted, recovery without restarting the app, no read lost."""
 
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
@@ -62,3 +63,33 @@ def test_postgres_stopped_and_started_again(postgres, make_site):
         f"{stored_views(postgres, cached_id) - before}"
     )
     assert stored_views(postgres, cached_id) == before + reads
+
+
+def test_postgres_restarted_while_the_site_is_idle(postgres, make_site):
+    """Every thread holds a connection PostgreSQL closed while no request
+    came: the first request afterwards must not fail on it
+    (CONN_HEALTH_CHECKS: Django checks a persistent connection before a
+    request's first query, and opens a new one)."""
+    threads = 3
+    site = make_site(DATABASE_URL=postgres.url, WEB_CONCURRENCY="1", SERVER_THREADS=str(threads))
+    site.prepare()
+    site.start()
+    home = get(site.url + "/").text
+    (path,) = sorted(set(re.findall(r'href="(/[a-z0-9]+/[0-9]+\.html)"', home)))[:1]
+
+    def uncached(number):
+        # Any other query parameter goes to Django uncached: a query each time.
+        return get(f"{site.url}{path}?n={number}").status
+
+    # Each of the worker's threads opens its persistent connection.
+    with ThreadPoolExecutor(threads * 3) as pool:
+        assert set(pool.map(uncached, range(threads * 30))) == {200}
+    workers = site.workers()
+
+    postgres.stop()
+    postgres.start()  # pg_ctl -w: accepting connections again
+    with ThreadPoolExecutor(threads * 3) as pool:
+        after = list(pool.map(uncached, range(threads * 10)))
+    print(f"after the restart: {after.count(200)} of {len(after)} answered 200")
+    assert after == [200] * len(after)
+    assert site.workers() == workers

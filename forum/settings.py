@@ -7,6 +7,7 @@ installed: SQLite, the local-memory cache, DEBUG off.
 
 import fnmatch
 import hashlib
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -342,6 +343,38 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Media on object storage: MEDIA_STORAGE=s3 puts uploads, covers,
+# thumbnails and imported images in an S3-compatible bucket (AWS S3, Aliyun
+# OSS, Tencent COS, MinIO) through django-storages; every file goes through
+# Django's storage API, so nothing else changes. Image names are content
+# hashes, so the objects are cached for a year.
+MEDIA_STORAGE = env_choice("MEDIA_STORAGE", "LOCAL", ("LOCAL", "S3"))
+if MEDIA_STORAGE == "S3":
+    if not _env("S3_BUCKET"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET (the bucket's name).")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            # A CDN or the bucket's public domain, e.g. img.example.com.
+            "custom_domain": env_str("S3_CUSTOM_DOMAIN") or None,
+            "location": env_str("S3_LOCATION", "media"),
+            # "path" for MinIO and most self-hosted servers.
+            "addressing_style": {"PATH": "path", "VIRTUAL": "virtual"}.get(
+                env_choice("S3_ADDRESSING_STYLE", "AUTO", ("AUTO", "PATH", "VIRTUAL"))
+            ),
+            # Public images: plain addresses, no signature expiring in the page cache.
+            "querystring_auth": False,
+            "default_acl": env_str("S3_DEFAULT_ACL") or None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+
 # Behind a reverse proxy that terminates TLS, set DJANGO_SECURE_PROXY_SSL=1.
 if env_bool("DJANGO_SECURE_PROXY_SSL"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -357,6 +390,19 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# /metrics (Prometheus, articles/metrics.py) answers these addresses or
+# networks only (the connecting peer, never X-Forwarded-For); empty: nobody.
+METRICS_ALLOWED_ADDRESSES = env_list(
+    "METRICS_ALLOWED_ADDRESSES", [], example="127.0.0.1,10.0.0.5/32"
+)
+try:
+    for _item in METRICS_ALLOWED_ADDRESSES:
+        ipaddress.ip_network(_item, strict=False)
+except ValueError:
+    raise _not_understood(
+        "METRICS_ALLOWED_ADDRESSES", "give IP addresses or networks, e.g. 127.0.0.1,10.0.0.0/24"
+    ) from None
 
 # REQUEST_LOG=json: one JSON line per request on stdout (pagecache/access_log.py).
 REQUEST_LOG = env_choice("REQUEST_LOG", "OFF", ("OFF", "JSON"))

@@ -34,7 +34,8 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemap_section, name="sitemap-section"),
 ]
 
-if settings.SERVE_MEDIA:
+# Local media only: on object storage (MEDIA_STORAGE=s3) pages link the bucket.
+if settings.SERVE_MEDIA and settings.MEDIA_STORAGE == "LOCAL":
     urlpatterns.append(
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     )

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connection
 
+from articles import metrics
 from articles.health import HEALTH_PATHS, wsgi_answer
 from articles.reads import is_reader, reads
 from articles.version import version
@@ -63,9 +64,14 @@ def wsgi_fast_path(app):
         reads.keep_flushing()
         if environ.get("PATH_INFO") in HEALTH_PATHS:
             return wsgi_answer(environ["PATH_INFO"], start_response)
+        if environ.get("PATH_INFO") == metrics.METRICS_PATH:
+            return metrics.wsgi_answer(environ, start_response)
         if keys.eligible(environ):
             entry = _cached(environ)
-            if entry is not None:
+            if entry is None:
+                metrics.PAGE_CACHE_MISS.inc()
+            else:
+                metrics.PAGE_CACHE_HIT.inc()
                 _, _, status, headers, body, article_id = entry
                 if article_id is not None and is_reader(environ):
                     reads.add(article_id)

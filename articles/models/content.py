@@ -214,11 +214,10 @@ class Article(models.Model):
         in the body; "" when there is neither."""
         if self.cover:
             return images.ensure_thumbnail(self.cover.name)
-        media_url = settings.MEDIA_URL
         for src in IMG_SRC_RE.findall(self.body or ""):
-            src = html.unescape(src)
-            if src.startswith(media_url) and ".." not in src:
-                thumb = images.ensure_thumbnail(src.removeprefix(media_url))
+            name = images.stored_name(html.unescape(src))
+            if name:
+                thumb = images.ensure_thumbnail(name)
                 if thumb:
                     return thumb
         return ""

@@ -307,3 +307,16 @@ def test_discarding_while_redis_is_unreachable_forgets_what_is_in_memory(article
         assert counter.pending(article.pk) == 0
     finally:
         store.breaker.open_until = 0.0
+
+
+def test_the_total_waiting_counts_the_hash_and_the_batches_taken(article):
+    other = make_article()
+    counter = ReadCounter()
+    counter.add(article.pk)
+    counter.add(other.pk)
+    take_a_batch(counter)  # two reads in a batch nobody wrote yet
+    counter.add(article.pk)
+    store = reads_redis.shared_store()
+    assert reads_redis.total_pending(store) == 3
+    assert counter.flush() == 1  # the young batch stays until its taker is presumed dead
+    assert reads_redis.total_pending(store) == 2
