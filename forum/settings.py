@@ -5,6 +5,7 @@ environment (see .env.example). The defaults are safe and need nothing
 installed: SQLite, the local-memory cache, DEBUG off.
 """
 
+import datetime
 import fnmatch
 import hashlib
 import os
@@ -128,7 +129,7 @@ CSRF_TRUSTED_ORIGINS = env_list(
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "security.apps.StaffAdminConfig",  # django.contrib.admin with the staff login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -139,25 +140,35 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "django_ckeditor_5",  # the editors' rich-text editor (see the block at the end)
+    "axes",  # failed staff logins throttled (see "Staff login" below)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "articles",
     "search",
     "comments",
     "pagecache",
     "dashboard",
     "legacy",
+    "security.apps.SecurityConfig",
 ]
 
 MIDDLEWARE = [
     "pagecache.middleware.PageCacheMiddleware",
     "legacy.middleware.OldHomeQueryMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Inside the page cache, so stored pages carry the header and the WSGI
+    # fast path replays it with the rest.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "forum.urls"
@@ -314,6 +325,12 @@ else:
             "OPTIONS": LOCAL_CACHE_OPTIONS,
         }
     }
+
+# django-axes first: it refuses a locked-out login before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -504,3 +521,25 @@ CKEDITOR_5_CONFIGS = {
         "placeholder": "在这里写正文。小标题用“一、二、三、”,要点用编号列表,图片点工具栏的“上传图片”。",
     },
 }  # fmt: skip
+
+# ---------------------------------------------------------------------------
+# Staff login (security/login.py). django-axes counts failed logins in the
+# database (never in files) per user name and, separately, per address (the
+# same client address as the comment limits: X-Forwarded-For believed only
+# from COMMENT_TRUSTED_PROXIES); STAFF_LOGIN_FAILURES failures lock that
+# name or address out for STAFF_LOGIN_COOLOFF_MINUTES. Accounts with a
+# confirmed TOTP device (django-otp) also give a one-time code;
+# STAFF_REQUIRE_2FA=1 makes it compulsory for every staff account.
+# ---------------------------------------------------------------------------
+AXES_FAILURE_LIMIT = env_int("STAFF_LOGIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env_int("STAFF_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "articles.limits.client_ip"
+AXES_LOCKOUT_CALLABLE = "security.login.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA")
+OTP_TOTP_ISSUER = SITE_NAME
