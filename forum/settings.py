@@ -159,7 +159,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Inside the page cache, so stored pages carry the header and the WSGI
     # fast path replays it with the rest.
-    "csp.middleware.CSPMiddleware",
+    "security.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -543,3 +543,30 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA")
 OTP_TOTP_ISSUER = SITE_NAME
+
+# ---------------------------------------------------------------------------
+# Content-Security-Policy (django-csp 4; security/csp.py takes the reports).
+# One fixed policy, no nonces: pages are cached whole and served again by the
+# WSGI fast path, so the header is stored with them. No page has an inline
+# script (scripts are files in static/js/; JSON-LD is data, not run).
+# The admin's editor (CKEditor 5) sets styles from its script, hence
+# 'unsafe-inline' for styles there only (security/middleware.py).
+# ---------------------------------------------------------------------------
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": "/csp-report/",
+    },
+}
+CSP_ADMIN_EXTRA = {"style-src": ["'unsafe-inline'"]}
+# Violation reports taken per address per window ("count/seconds").
+CSP_REPORT_RATE_LIMIT = env_rate("CSP_REPORT_RATE_LIMIT", "20/60")
