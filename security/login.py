@@ -76,10 +76,12 @@ def locked_out(request, original_response=None, credentials=None):
     """The answer to a login while locked out (AXES_LOCKOUT_CALLABLE): a
     Chinese page saying why and for how long, status 429."""
     from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+    from django.contrib import admin
     from django.shortcuts import render
 
     cool_off = get_cool_off(request)
     context = {
+        **admin.site.each_context(request),
         "failure_limit": get_failure_limit(request, credentials),
         "username": get_client_username(request, credentials) or "",
         "cooloff_minutes": max(1, round(cool_off.total_seconds() / 60)) if cool_off else None,

@@ -5,6 +5,7 @@ the proxy's client address believed only from trusted proxies."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
@@ -56,6 +57,7 @@ def test_after_the_limit_the_login_is_locked_with_a_chinese_message(editor):
     assert LOCKED in response.text
     assert "请在 15 分钟后再试" in response.text
     assert "账号“editor”" in response.text
+    assert f"{settings.SITE_NAME}</a>" in response.text  # the admin's own header
     # Locked means locked: the right password does not get in either.
     locked = login(Client(REMOTE_ADDR="203.0.113.5"), password=PASSWORD)
     assert locked.status_code == 429
