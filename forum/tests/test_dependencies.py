@@ -60,3 +60,14 @@ def test_the_check_reads_imports_inside_functions(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from comments.models import Comment\n", encoding="utf-8")
     assert list(imported_modules(module)) == ["comments.models"]
+
+
+def test_every_app_s_tests_are_collected():
+    """A new app's tests/ folder must be in pytest's testpaths, or `make
+    test` never runs it."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    collected = set(config["tool"]["pytest"]["ini_options"]["testpaths"])
+    folders = {p.parent.relative_to(ROOT).as_posix() for p in ROOT.glob("*/tests/__init__.py")}
+    assert folders - collected == set()

@@ -19,7 +19,7 @@ from comments.models import Comment
 from pagecache import wsgi
 from pagecache.tests import client as fast
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.security, pytest.mark.django_db]
 
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 # Data blocks (structured data): never run, so no inline script.
