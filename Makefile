@@ -32,7 +32,8 @@ test: $(VENV)/.installed-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
-# Only the attack suite (template and SQL injection, CSRF); part of test too.
+# Only the attack suite (template and SQL injection, CSRF, uploads, fuzzing
+# under a fixed number of derandomized examples: FUZZ_EXAMPLES, default 60); part of test too.
 test-security: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest -m security
 

@@ -135,6 +135,10 @@ def _decode(data: bytes) -> Image.Image:
 
 
 def _encode(image: Image.Image, kind: str) -> tuple[bytes, str]:
+    # Pillow writes what image.info still holds (a JPEG's comment segment,
+    # where a PHP payload hides, survives convert() and resize()): only the
+    # pixels go on.
+    image.info.clear()
     buffer = io.BytesIO()
     if kind == "WEBP":
         image.save(buffer, "WEBP", quality=JPEG_QUALITY, method=4)

@@ -5,6 +5,7 @@ environment (see .env.example). The defaults are safe and need nothing
 installed: SQLite, the local-memory cache, DEBUG off.
 """
 
+import datetime
 import fnmatch
 import hashlib
 import ipaddress
@@ -129,7 +130,7 @@ CSRF_TRUSTED_ORIGINS = env_list(
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "security.apps.StaffAdminConfig",  # django.contrib.admin with the staff login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -140,12 +141,17 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "django_ckeditor_5",  # the editors' rich-text editor (see the block at the end)
+    "axes",  # failed staff logins throttled (see "Staff login" below)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "articles",
     "search",
     "comments",
     "pagecache",
     "dashboard",
     "legacy",
+    "security.apps.SecurityConfig",
 ]
 
 MIDDLEWARE = [
@@ -153,13 +159,18 @@ MIDDLEWARE = [
     "legacy.middleware.OldHomeQueryMiddleware",
     "legacy.middleware.OldArticleAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Inside the page cache, so stored pages carry the header and the WSGI
+    # fast path replays it with the rest.
+    "security.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "forum.urls"
@@ -316,6 +327,12 @@ else:
             "OPTIONS": LOCAL_CACHE_OPTIONS,
         }
     }
+
+# django-axes first: it refuses a locked-out login before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -551,3 +568,52 @@ CKEDITOR_5_CONFIGS = {
         "placeholder": "在这里写正文。小标题用“一、二、三、”,要点用编号列表,图片点工具栏的“上传图片”。",
     },
 }  # fmt: skip
+
+# ---------------------------------------------------------------------------
+# Staff login (security/login.py). django-axes counts failed logins in the
+# database (never in files) per user name and, separately, per address (the
+# same client address as the comment limits: X-Forwarded-For believed only
+# from COMMENT_TRUSTED_PROXIES); STAFF_LOGIN_FAILURES failures lock that
+# name or address out for STAFF_LOGIN_COOLOFF_MINUTES. Accounts with a
+# confirmed TOTP device (django-otp) also give a one-time code;
+# STAFF_REQUIRE_2FA=1 makes it compulsory for every staff account.
+# ---------------------------------------------------------------------------
+AXES_FAILURE_LIMIT = env_int("STAFF_LOGIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env_int("STAFF_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "articles.limits.client_ip"
+AXES_LOCKOUT_CALLABLE = "security.login.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA")
+OTP_TOTP_ISSUER = SITE_NAME
+
+# ---------------------------------------------------------------------------
+# Content-Security-Policy (django-csp 4; security/csp.py takes the reports).
+# One fixed policy, no nonces: pages are cached whole and served again by the
+# WSGI fast path, so the header is stored with them. No page has an inline
+# script (scripts are files in static/js/; JSON-LD is data, not run).
+# The admin's editor (CKEditor 5) sets styles from its script, hence
+# 'unsafe-inline' for styles there only (security/middleware.py).
+# ---------------------------------------------------------------------------
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": "/csp-report/",
+    },
+}
+CSP_ADMIN_EXTRA = {"style-src": ["'unsafe-inline'"]}
+# Violation reports taken per address per window ("count/seconds").
+CSP_REPORT_RATE_LIMIT = env_rate("CSP_REPORT_RATE_LIMIT", "20/60")

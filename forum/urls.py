@@ -23,6 +23,7 @@ handler404 = "legacy.views.page_not_found"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
+    path("", include("security.urls")),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("favicon.ico", RedirectView.as_view(url=lazy_static("img/favicon.ico"), permanent=True)),
     path(

@@ -53,6 +53,16 @@ def encoded(kind="JPEG", size=(320, 180), mode="RGB", color=(10, 120, 60)):
     return buffer.getvalue()
 
 
+def test_a_jpeg_comment_segment_is_not_carried_over():
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 20, 30)).save(buffer, "JPEG", comment=b"<?php echo 1; ?>")
+    assert b"<?php" in buffer.getvalue()
+    result = images.process_image(io.BytesIO(buffer.getvalue()))
+    assert b"<?php" not in result.content
+    with Image.open(io.BytesIO(result.content)) as image:
+        assert "comment" not in image.info
+
+
 def test_exif_and_gps_are_stripped_and_the_photo_is_turned_upright():
     result = images.process_image(jpeg_with_exif())
     with Image.open(io.BytesIO(result.content)) as image:

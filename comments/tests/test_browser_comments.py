@@ -37,7 +37,7 @@ def open_form(page, url):
     page.goto(url)
     page.get_by_label("昵称").click()
     page.wait_for_function(
-        "document.querySelector('.captcha-img').src.startsWith('data:image/png')"
+        "() => document.querySelector('.captcha-img').src.startsWith('data:image/png')"
     )
     assert page.locator("input[name=captcha_key]").input_value()
 
@@ -99,7 +99,9 @@ def test_a_wrong_captcha_keeps_what_the_reader_typed(live_server, article, deskt
     error = page.locator(".captcha-field .field-error:not(.captcha-error)")
     # The page opens at the comment block, not at the top.
     assert page.url.endswith("#comments")
-    page.wait_for_function("document.querySelector('#comments').getBoundingClientRect().top < 5")
+    page.wait_for_function(
+        "() => document.querySelector('#comments').getBoundingClientRect().top < 5"
+    )
     assert error.inner_text() == "验证码错误或已过期,请看清新图片后重新输入。"
     assert page.get_by_label("昵称").input_value() == "老李"
     assert page.get_by_label("评论内容").input_value() == text
@@ -180,7 +182,7 @@ def test_a_reader_on_a_phone_posts_with_the_proof_of_work(live_server, article, 
     page.get_by_label("昵称").fill("手机用户")
     page.get_by_label("评论内容").fill("用手机发的评论:直通车先小预算测款。")
     page.get_by_label("验证码", exact=True).fill("PASSED")
-    page.wait_for_function("document.querySelector('input[name=altcha]').value !== ''")
+    page.wait_for_function("() => document.querySelector('input[name=altcha]').value !== ''")
     solve_ms = int(page.locator(".comment-form").get_attribute("data-pow-ms"))
     proof_sent = page.locator("input[name=altcha]").input_value()
     assert json.loads(base64.b64decode(proof_sent))["salt"].count(f"article={article.pk}&") == 1

@@ -4,6 +4,7 @@
     forum -> pagecache -> articles
     forum -> search -> articles
     forum -> legacy -> comments -> articles
+    forum -> security -> articles
 
 so `articles` can be read, tested and changed without the others. Every
 import counts, including those inside functions; tests and migrations are
@@ -18,12 +19,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # app -> the project's apps it must never import
 FORBIDDEN = {
-    "articles": {"comments", "pagecache", "dashboard", "search", "legacy", "forum"},
+    "articles": {"comments", "pagecache", "dashboard", "search", "legacy", "security", "forum"},
     "search": {"comments", "pagecache", "dashboard", "legacy", "forum"},
     "comments": {"pagecache", "dashboard", "legacy", "forum"},
     "pagecache": {"comments", "dashboard", "legacy", "forum"},
     "dashboard": {"pagecache", "legacy", "forum"},
     "legacy": {"pagecache", "dashboard", "forum"},
+    "security": {"comments", "pagecache", "dashboard", "search", "legacy", "forum"},
 }
 
 
@@ -58,3 +60,14 @@ def test_the_check_reads_imports_inside_functions(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from comments.models import Comment\n", encoding="utf-8")
     assert list(imported_modules(module)) == ["comments.models"]
+
+
+def test_every_app_s_tests_are_collected():
+    """A new app's tests/ folder must be in pytest's testpaths, or `make
+    test` never runs it."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    collected = set(config["tool"]["pytest"]["ini_options"]["testpaths"])
+    folders = {p.parent.relative_to(ROOT).as_posix() for p in ROOT.glob("*/tests/__init__.py")}
+    assert folders - collected == set()

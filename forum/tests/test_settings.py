@@ -225,6 +225,7 @@ def project_copy(tmp_path):
         "pagecache",
         "dashboard",
         "legacy",
+        "security",
         "forum",
         "templates",
         "static",
