@@ -8,7 +8,7 @@ publish time being reached change what readers find without touching the
 index. Deleting an article deletes its document (a cascade, in the same
 transaction). What writes documents is `reindex()`, called by the signal
 handlers in search/signals.py within the writing transaction, by the
-dictionary's changes, and by `manage.py rebuild_search_index`.
+dictionary's changes (search/pending.py), and by `manage.py rebuild_search_index`.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -66,21 +66,3 @@ def reindex(article_ids) -> int:
             SearchDocument.objects.bulk_create(documents)
         written += len(documents)
     return written
-
-
-def articles_containing(words):
-    """Ids of the articles whose indexed text contains any of these words:
-    what a dictionary change may segment differently."""
-    from django.db.models import Q
-
-    condition = Q()
-    for word in {w for w in words if w}:
-        condition |= (
-            Q(title__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(body_text__icontains=word)
-            | Q(tags__name__icontains=word)
-        )
-    if not condition:
-        return []
-    return list(Article.objects.filter(condition).values_list("pk", flat=True).distinct())
