@@ -225,8 +225,7 @@ def build(rng, articles, check):
     from taggit.models import Tag, TaggedItem
 
     from articles.models import Article, Category
-    from search.backends import backend
-    from search.index import BATCH, reindex
+    from search.index import rebuild
 
     categories = [Category.objects.create(name=n, slug=s) for n, s in CATEGORIES]
     tags = [Tag.objects.create(name=name, slug=f"t{i}") for i, name in enumerate(TAGS)]
@@ -261,11 +260,7 @@ def build(rng, articles, check):
     inserted = time.monotonic() - insert_started
 
     build_started = time.monotonic()
-    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), BATCH * 4):
-        reindex(ids[start : start + BATCH * 4])
-        check("building the index")
-    backend().optimize()
+    rebuild(progress=lambda n: check("building the index"))  # as rebuild_search_index does
     built = time.monotonic() - build_started
     if connection.vendor == "postgresql":
         # What autovacuum does within a minute of a bulk load: without it

@@ -22,9 +22,10 @@ PostgreSQL, so two processes never re-index the same batch.
 
 import logging
 import threading
+import time
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 
 from articles.models import Article
@@ -34,6 +35,7 @@ from .index import reindex
 from .models import PendingReindex
 
 logger = logging.getLogger(__name__)
+RETRIES = 5
 
 
 def batch_size():
@@ -100,10 +102,22 @@ _lock = threading.Lock()
 _state = {"thread": None, "again": False}
 
 
+def _drain_retrying():
+    """drain(), again after a moment when SQLite says another connection
+    holds its lock (the saving request's last writes), a few times."""
+    for attempt in range(RETRIES):
+        try:
+            return drain()
+        except OperationalError:
+            if attempt == RETRIES - 1 or connection.vendor != "sqlite":
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
 def _work():
     try:
         while True:
-            drain()
+            _drain_retrying()
             with _lock:
                 if not _state["again"]:
                     _state["thread"] = None

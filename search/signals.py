@@ -99,8 +99,10 @@ def _dictionary_changed(sender, instance, raw=False, **kwargs):
         return
     words = _words_of(instance) | getattr(instance, "_old_words", set())
     segmenter.forget()
-    enqueue(words)  # re-indexed after the commit, in batches (search/pending.py)
     content_changed()
+    # Re-indexed after the commit, in batches (search/pending.py); queued
+    # after the version's bump so its thread starts once that is written.
+    enqueue(words)
 
 
 @receiver(post_save, sender=HiddenQuery)
