@@ -270,6 +270,22 @@ def build(rng, articles, check):
     return inserted, built
 
 
+def reference(connection):
+    """(median ms of SELECT 1 through Django, median ms of a fixed CPU task)."""
+    query, cpu = [], []
+    with connection.cursor() as cursor:
+        for _ in range(50):
+            t0 = time.perf_counter()
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+            query.append((time.perf_counter() - t0) * 1000)
+    for _ in range(15):
+        t0 = time.perf_counter()
+        sum(i * i for i in range(20_000))
+        cpu.append((time.perf_counter() - t0) * 1000)
+    return round(statistics.median(query), 3), round(statistics.median(cpu), 2)
+
+
 def run_one(database, articles, query_count, budget, pg_name, keep=None, reuse=False):
     """In a process of its own (settings are read once): one database."""
     started = time.monotonic()
@@ -317,6 +333,8 @@ def run_one(database, articles, query_count, budget, pg_name, keep=None, reuse=F
     size = backend().size()
 
     mix = queries(random.Random(20261202), query_count)
+    load_before = os.getloadavg()[0]
+    reference_before = reference(connection)
     for text in mix[:20]:  # warm the caches of the database and the segmenter
         engine.run(text)
     timings, found = [], 0
@@ -338,6 +356,7 @@ def run_one(database, articles, query_count, budget, pg_name, keep=None, reuse=F
         profile.disable()
         pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
     timings.sort()
+    reference_after = reference(connection)
     connection.close()
     if keep:
         pass  # kept for profiling (--keep)
@@ -359,6 +378,12 @@ def run_one(database, articles, query_count, budget, pg_name, keep=None, reuse=F
         "p50_ms": round(statistics.median(timings), 1),
         "p99_ms": round(timings[max(0, int(len(timings) * 0.99) - 1)], 1),
         "max_ms": round(timings[-1], 1),
+        # The machine's noise, measured in the same run: the load average,
+        # and the median of a trivial query (SELECT 1 through Django) and of
+        # a fixed CPU task, before and after the searches.
+        "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        "ref_query_ms": [reference_before[0], reference_after[0]],
+        "ref_cpu_ms": [reference_before[1], reference_after[1]],
     }
 
 
@@ -420,6 +445,12 @@ def main():
             r["p50_ms"] < TARGETS["p50_ms"]
             and r["p99_ms"] < TARGETS["p99_ms"]
             and (r["build_s"] or 0) < TARGETS["build_s"]  # None: reused, not built
+        )
+    for r in results:
+        print(
+            f"{r['database']}: load {r['load'][0]} -> {r['load'][1]};"
+            f" SELECT 1 {r['ref_query_ms'][0]} -> {r['ref_query_ms'][1]} ms;"
+            f" fixed CPU task {r['ref_cpu_ms'][0]} -> {r['ref_cpu_ms'][1]} ms"
         )
     print(
         f"\ntargets: p50 < {TARGETS['p50_ms']} ms, p99 < {TARGETS['p99_ms']} ms,"

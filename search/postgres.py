@@ -65,40 +65,17 @@ def plan_rows(plan):
     return plan[0]["Plan"]["Plan Rows"]
 
 
-def newest(cursor, column, sql_query, params, most, readable=None):
-    """The ids of the newest `most` documents whose column matches, newest
-    first; fewer only when they are every match. `readable`: (SQL, params)
-    a document must also meet (applied before the limit).
-
-    The first window comes from the planner's estimate of the matches (the
-    statistics ANALYZE keeps on the words; no row read), so that it usually
-    holds enough of them: each window reads the GIN index again. The
-    planner's other plans are switched off for the window's statement only
-    (SET LOCAL, then RESET, in the same round trip)."""
+def extent(cursor, column, sql_query, params):
+    """(the newest document's id, the planner's estimate of the matches:
+    the statistics ANALYZE keeps on the words, no row read), one round trip."""
     top, plan = results(
         cursor,
         "SELECT MAX(article_id) FROM search_searchdocument;"
-        f" EXPLAIN (FORMAT JSON) SELECT 1 FROM search_searchdocument d WHERE d.{column} @@ ({sql_query})",
+        " EXPLAIN (FORMAT JSON) SELECT 1 FROM search_searchdocument d"
+        f" WHERE d.{column} @@ ({sql_query})",
         params,
     )
-    top = top[0][0]
-    if top is None:
-        return []
-    extra, extra_params = readable or ("", [])
-    sql = (
-        f"{NO_WALK}; SELECT d.article_id FROM (SELECT {sql_query} AS q) AS q,"
-        f" search_searchdocument d WHERE d.{column} @@ q.q AND d.article_id > %s{extra}"
-        f" ORDER BY d.article_id DESC LIMIT %s; {WALK}"
-    )
-    window = max(FIRST_WINDOW, int(top * most * 1.5 / max(plan_rows(plan[0][0]), 1)))
-    while True:
-        low = top - window if window < top else 0
-        (rows,) = results(cursor, sql, [*params, low, *extra_params, most])
-        ids = [row[0] for row in rows]
-        if len(ids) >= most or low == 0:
-            return ids
-        # Wider, to hold half as many again as wanted at the density found.
-        window = max(window * 4, int(window * most * 1.5 / max(len(ids), 1)))
+    return top[0][0], plan_rows(plan[0][0])
 
 
 class PostgresBackend:
@@ -113,11 +90,16 @@ class PostgresBackend:
         whether they are every match).
 
         The newest matching documents are taken first, half as many again
-        as the candidates (room for drafts and scheduled articles); then the
-        article table (the publication rule) and the scores: ts_rank_cd for
-        the head's candidates always (small vectors), for every field's
-        only when they are every match; otherwise those come by reads, then
-        newest (search/engine.py puts the head matches before them)."""
+        as the candidates (room for drafts and scheduled articles), from a
+        window of the newest ids: the first from the planner's estimate of
+        the matches, so that it usually holds enough of them; a wider one
+        when it did not (each reads the GIN index again). Then the article
+        table (the publication rule) and the scores: ts_rank_cd for the
+        head's candidates always (small vectors), for every field's only
+        when they are every match; otherwise those come by reads, then
+        newest (search/engine.py puts the head matches before them). The
+        planner's other plans are switched off for that statement only (SET
+        LOCAL, then RESET, in the same round trip)."""
         from .backends import PHRASE_BOOST, WEIGHTS, like_pattern, published_where
 
         sql_query, ts_params = tsquery(query, every_group=every_group)
@@ -125,48 +107,66 @@ class PostgresBackend:
         column = self.COLUMNS[fields]
         documents = candidates + candidates // 2
         weights = "'{" + ", ".join(str(w / 10) for w in WEIGHTS) + "}'"  # D, C, B, A
-        with connection.cursor() as cursor:
-            ids = newest(cursor, column, sql_query, ts_params, documents)
-            if not ids:
-                return [], 0, True
-            every = len(ids) < documents
-            sql = (
-                "SELECT c.id, c.found FROM (SELECT *, COUNT(*) OVER () AS found FROM ("
-                "SELECT articles_article.id, articles_article.title, articles_article.views,"
-                " articles_article.published_at, d.{column} AS v, q.q"
+        rank = f"ts_rank_cd({weights}::float4[], c.v, c.q)"
+        if fields == "all":
+            rank = f"(CASE WHEN c.documents < %s AND c.found < %s THEN {rank} ELSE 0 END)"
+        tail = [*([documents, candidates] if fields == "all" else [])]
+        tail += [like_pattern(query.phrase), limit]
+
+        def statement(readable=""):
+            newest = (
+                "SELECT *, COUNT(*) OVER () AS documents FROM ("
+                f"SELECT d.article_id, d.{column} AS v, q.q"
                 f" FROM (SELECT {sql_query} AS q) AS q, search_searchdocument d"
-                " JOIN articles_article ON articles_article.id = d.article_id"
-                f" WHERE d.article_id = ANY(%s) AND {where}"
-                " ORDER BY articles_article.id DESC LIMIT %s) AS newest) AS c ORDER BY {rank}"
-                f" * (CASE WHEN c.title ILIKE %s THEN {PHRASE_BOOST} ELSE 1.0 END)"
-                " DESC, c.views DESC, c.published_at DESC, c.id DESC LIMIT %s"
+                f" WHERE d.{column} @@ q.q AND d.article_id > %s{readable}"
+                " ORDER BY d.article_id DESC LIMIT %s) AS m"
             )
-            rank = f"ts_rank_cd({weights}::float4[], c.v, c.q)"
-            if fields == "all":
-                rank = f"(CASE WHEN %s AND c.found < %s THEN {rank} ELSE 0 END)"
-            tail = [*([every, candidates] if fields == "all" else [])]
-            tail += [like_pattern(query.phrase), limit]
-            sql = sql.replace("{column}", column).replace("{rank}", rank)
-            cursor.execute(sql, [*ts_params, ids, *params, candidates, *tail])
-            rows = cursor.fetchall()
-            if not rows and not every:
-                # None readable among the newest documents (all drafts or
-                # scheduled): the rule applied before the limit.
-                readable = (
-                    " AND EXISTS (SELECT 1 FROM articles_article WHERE"
-                    f" articles_article.id = d.article_id AND {where})",
-                    params,
-                )
-                ids = newest(cursor, column, sql_query, ts_params, documents, readable)
-                every = len(ids) < documents
-                tail = [*([every, candidates] if fields == "all" else [])]
-                tail += [like_pattern(query.phrase), limit]
-                cursor.execute(sql, [*ts_params, ids, *params, candidates, *tail])
-                rows = cursor.fetchall()
+            ranked = (
+                "SELECT c.id, c.found, c.documents FROM (SELECT *, COUNT(*) OVER () AS found"
+                " FROM (SELECT articles_article.id, articles_article.title,"
+                " articles_article.views, articles_article.published_at, n.v, n.q,"
+                f" n.documents FROM ({newest}) AS n"
+                " JOIN articles_article ON articles_article.id = n.article_id"
+                f" WHERE {where} ORDER BY articles_article.id DESC LIMIT %s) AS newest) AS c"
+                f" ORDER BY {rank} * (CASE WHEN c.title ILIKE %s THEN {PHRASE_BOOST}"
+                " ELSE 1.0 END) DESC, c.views DESC, c.published_at DESC, c.id DESC LIMIT %s"
+            )
+            return f"{NO_WALK}; {ranked}; {WALK}", f"{NO_WALK}; {newest}; {WALK}"
+
+        readable = (
+            " AND EXISTS (SELECT 1 FROM articles_article WHERE"
+            f" articles_article.id = d.article_id AND {where})"
+        )
+        with connection.cursor() as cursor:
+            top, estimate = extent(cursor, column, sql_query, ts_params)
+            if top is None:
+                return [], 0, True
+            window = max(FIRST_WINDOW, int(top * documents * 1.5 / max(estimate, 1)))
+            sql, only_newest = statement()
+            first = []  # the rule's params once more, after the first miss
+            while True:
+                low = top - window if window < top else 0
+                args = [*ts_params, low, *first, documents]
+                (rows,) = results(cursor, sql, [*args, *params, candidates, *tail])
+                if rows:
+                    seen = rows[0][2]
+                else:
+                    # None readable: how many documents did the window hold?
+                    (seen_rows,) = results(cursor, only_newest, args)
+                    seen = len(seen_rows)
+                    if seen >= documents and not first:
+                        # All drafts or scheduled: the rule applied before the limit.
+                        sql, only_newest = statement(readable)
+                        first = params
+                        continue
+                if seen >= documents or low == 0:
+                    break
+                # Wider, to hold half as many again as wanted at the density found.
+                window = max(window * 4, int(window * documents * 1.5 / max(seen, 1)))
         if not rows:
             return [], 0, True
-        found = rows[0][1]
-        return [row[0] for row in rows], found, every and found < candidates
+        found, seen = rows[0][1], rows[0][2]
+        return [row[0] for row in rows], found, seen < documents and found < candidates
 
     def count(self, query, *, cap):
         """How many documents match some word, at most cap + 1 (drafts and

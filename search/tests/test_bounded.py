@@ -117,9 +117,9 @@ def test_the_page_says_the_count_in_chinese(client, bounded):
 
 def test_the_queries_of_a_search(bounded):
     """Every match among the candidates: the head's candidates, then every
-    field's (SQLite: one statement each, then bm25; PostgreSQL: three per
-    pass, the newest id with the planner's estimate, one window of
-    candidates, their scores). Past them: the head's candidates only (more
+    field's (SQLite: one statement each, then bm25; PostgreSQL: two per
+    pass, the newest id with the planner's estimate, then the candidates
+    of one window with their scores). Past them: the head's candidates only (more
     head matches than candidates: every field's are not searched) and the
     capped count (on PostgreSQL the planner's estimate first, then, a small
     one, the count); a second word adds nothing when there are more
@@ -128,12 +128,12 @@ def test_the_queries_of_a_search(bounded):
     engine.run("生意参谋")  # the segmenter and the tag names loaded
     with CaptureQueriesContext(connection) as queries:
         assert engine.run("生意参谋").ids
-    assert len(index_queries(queries)) == (3 if connection.vendor == "sqlite" else 6), [
+    assert len(index_queries(queries)) == (3 if connection.vendor == "sqlite" else 4), [
         q[:60] for q in index_queries(queries)
     ]
     for n in range(4):
         make_article(title=f"生意参谋看流量{n}")
-    bounded = 2 if connection.vendor == "sqlite" else 5
+    bounded = 2 if connection.vendor == "sqlite" else 4
     with CaptureQueriesContext(connection) as queries:
         assert len(engine.run("生意参谋").ids) == 3
     assert len(index_queries(queries)) == bounded
