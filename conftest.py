@@ -49,6 +49,8 @@ def _plain_static_files_and_empty_cache(settings, tmp_path):
     # version numbers start afresh in each test's database.
     segmenter.forget()
     settings.SEARCH_LOG_FLUSH_SECONDS = 3600  # tests flush the query log themselves
+    # Likewise the dictionary's re-index thread: tests drain the queue.
+    settings.SEARCH_REINDEX_IN_BACKGROUND = False
     query_log._pending.clear()
     # The 404 log's thread would write from its own connection, outside the
     # test's transaction (rows left for the next tests on PostgreSQL).

@@ -225,8 +225,7 @@ def build(rng, articles, check):
     from taggit.models import Tag, TaggedItem
 
     from articles.models import Article, Category
-    from search.backends import backend
-    from search.index import BATCH, reindex
+    from search.index import rebuild
 
     categories = [Category.objects.create(name=n, slug=s) for n, s in CATEGORIES]
     tags = [Tag.objects.create(name=name, slug=f"t{i}") for i, name in enumerate(TAGS)]
@@ -261,11 +260,7 @@ def build(rng, articles, check):
     inserted = time.monotonic() - insert_started
 
     build_started = time.monotonic()
-    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), BATCH * 4):
-        reindex(ids[start : start + BATCH * 4])
-        check("building the index")
-    backend().optimize()
+    rebuild(progress=lambda n: check("building the index"))  # as rebuild_search_index does
     built = time.monotonic() - build_started
     if connection.vendor == "postgresql":
         # What autovacuum does within a minute of a bulk load: without it
@@ -273,6 +268,27 @@ def build(rng, articles, check):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return inserted, built
+
+
+def reference(connection):
+    """The machine's noise: (median ms of SELECT 1 through Django, median ms
+    of a fixed piece of work in the database: counting to 300,000)."""
+    if connection.vendor == "postgresql":
+        work = "SELECT COUNT(*) FROM generate_series(1, 300000)"
+    else:
+        work = (
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c"
+            " WHERE x < 300000) SELECT COUNT(*) FROM c"
+        )
+    timings = {"SELECT 1": [], work: []}
+    with connection.cursor() as cursor:
+        for _ in range(15):
+            for sql, times in timings.items():
+                t0 = time.perf_counter()
+                cursor.execute(sql)
+                cursor.fetchone()
+                times.append((time.perf_counter() - t0) * 1000)
+    return tuple(round(statistics.median(t), 2) for t in timings.values())
 
 
 def run_one(database, articles, query_count, budget, pg_name, keep=None, reuse=False):
@@ -322,6 +338,8 @@ def run_one(database, articles, query_count, budget, pg_name, keep=None, reuse=F
     size = backend().size()
 
     mix = queries(random.Random(20261202), query_count)
+    load_before = os.getloadavg()[0]
+    reference_before = reference(connection)
     for text in mix[:20]:  # warm the caches of the database and the segmenter
         engine.run(text)
     timings, found = [], 0
@@ -343,6 +361,7 @@ def run_one(database, articles, query_count, budget, pg_name, keep=None, reuse=F
         profile.disable()
         pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
     timings.sort()
+    reference_after = reference(connection)
     connection.close()
     if keep:
         pass  # kept for profiling (--keep)
@@ -364,6 +383,12 @@ def run_one(database, articles, query_count, budget, pg_name, keep=None, reuse=F
         "p50_ms": round(statistics.median(timings), 1),
         "p99_ms": round(timings[max(0, int(len(timings) * 0.99) - 1)], 1),
         "max_ms": round(timings[-1], 1),
+        # The machine's noise, measured in the same run: the load average,
+        # and the median of a trivial query (SELECT 1 through Django) and of
+        # a fixed piece of database work, before and after the searches.
+        "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        "ref_query_ms": [reference_before[0], reference_after[0]],
+        "ref_work_ms": [reference_before[1], reference_after[1]],
     }
 
 
@@ -425,6 +450,12 @@ def main():
             r["p50_ms"] < TARGETS["p50_ms"]
             and r["p99_ms"] < TARGETS["p99_ms"]
             and (r["build_s"] or 0) < TARGETS["build_s"]  # None: reused, not built
+        )
+    for r in results:
+        print(
+            f"{r['database']}: load {r['load'][0]} -> {r['load'][1]};"
+            f" SELECT 1 {r['ref_query_ms'][0]} -> {r['ref_query_ms'][1]} ms;"
+            f" counting to 300,000 in the database {r['ref_work_ms'][0]} -> {r['ref_work_ms'][1]} ms"
         )
     print(
         f"\ntargets: p50 < {TARGETS['p50_ms']} ms, p99 < {TARGETS['p99_ms']} ms,"

@@ -493,11 +493,15 @@ CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
 # Search (search/): results cached per query (seconds), searches and
 # suggestion requests per address per window ("count/seconds"), and how
-# often each process writes its query log (seconds).
+# often each process writes its query log (seconds). A dictionary change is
+# re-indexed in a background thread, SEARCH_REINDEX_BATCH articles per
+# transaction (search/pending.py).
 SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 60)
 SEARCH_RATE_LIMIT = env_rate("SEARCH_RATE_LIMIT", "30/60")
 SEARCH_SUGGEST_RATE_LIMIT = env_rate("SEARCH_SUGGEST_RATE_LIMIT", "120/60")
 SEARCH_LOG_FLUSH_SECONDS = env_float("SEARCH_LOG_FLUSH_SECONDS", 10.0)
+SEARCH_REINDEX_IN_BACKGROUND = env_bool("SEARCH_REINDEX_IN_BACKGROUND", True)
+SEARCH_REINDEX_BATCH = env_int("SEARCH_REINDEX_BATCH", 200, minimum=1)
 
 # Reads wait in Redis (or, without it, in memory) and are written in batches
 # this often (seconds). Their Redis keys start with this (no code hash: they

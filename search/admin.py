@@ -4,11 +4,30 @@ the query log, where a query can be hidden from 热门搜索."""
 from django.contrib import admin, messages
 from django.db.models import Sum
 
-from .models import DictionaryWord, HiddenQuery, QueryDay, SynonymGroup
+from .models import DictionaryWord, HiddenQuery, PendingReindex, QueryDay, SynonymGroup
+from .pending import start_worker
+
+
+class ReindexNoticeMixin:
+    """The dictionary's and synonyms' lists say when articles are still
+    being re-indexed after a change, and restart the re-index thread when a
+    restart stopped it (search/pending.py)."""
+
+    def changelist_view(self, request, extra_context=None):
+        waiting = PendingReindex.objects.count()
+        if waiting:
+            start_worker()
+            self.message_user(
+                request,
+                f"还有 {waiting} 项词典改动涉及的文章正在后台重建搜索索引,"
+                "完成前这些文章仍按原来的分词被搜到。",
+                messages.INFO,
+            )
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(DictionaryWord)
-class DictionaryWordAdmin(admin.ModelAdmin):
+class DictionaryWordAdmin(ReindexNoticeMixin, admin.ModelAdmin):
     list_display = ["word", "weight", "enabled", "builtin", "updated_at"]
     list_editable = ["enabled"]
     list_filter = ["enabled", "builtin"]
@@ -25,7 +44,7 @@ class DictionaryWordAdmin(admin.ModelAdmin):
 
     def _switch(self, request, queryset, enabled):
         count = 0
-        for word in queryset:  # saved one by one: each re-indexes what it affects
+        for word in queryset:  # saved one by one: each queues the re-index of what it affects
             if word.enabled != enabled:
                 word.enabled = enabled
                 word.save()
@@ -44,7 +63,7 @@ class DictionaryWordAdmin(admin.ModelAdmin):
 
 
 @admin.register(SynonymGroup)
-class SynonymGroupAdmin(admin.ModelAdmin):
+class SynonymGroupAdmin(ReindexNoticeMixin, admin.ModelAdmin):
     list_display = ["words", "enabled", "updated_at"]
     list_editable = ["enabled"]
     search_fields = ["words"]

@@ -5,11 +5,11 @@ database extension.
   over the title, tags and summary; external content over SearchDocument,
   kept in step by triggers) with the unicode61 tokenizer reading the
   segmenter's output; ranked by bm25 with column weights.
-- PostgreSQL: a generated tsvector column on SearchDocument, built with the
-  `simple` configuration from the segmented text and weighted A (title),
-  B (tags), C (summary), D (body), with a GIN index; ranked by ts_rank_cd.
-  The reader's words reach it only as parameters of plainto_tsquery and
-  phraseto_tsquery, combined with && and || in SQL.
+- PostgreSQL (search/postgres.py): generated tsvector columns on
+  SearchDocument, built with the `simple` configuration from the segmented
+  text and weighted A (title), B (tags), C (summary), D (body), with GIN
+  indexes; ranked by ts_rank_cd. The reader's words reach it only as
+  parameters of plainto_tsquery and phraseto_tsquery.
 
 Both take a parsed query (search.query.Query: groups of alternatives, each
 alternative one or more words) and return article ids, best first, only of
@@ -31,12 +31,13 @@ contains the whole query (a phrase match), then the read count, then the
 newest.
 """
 
-import json
+from contextlib import contextmanager
 
 from django.db import connection
 
 from articles.models import Article
 
+from .postgres import PostgresBackend
 from .schema import (  # noqa: F401 (the migrations import them from here)
     POSTGRES_HEAD_SETUP,
     POSTGRES_HEAD_TEARDOWN,
@@ -49,6 +50,7 @@ from .schema import (  # noqa: F401 (the migrations import them from here)
 )
 
 TITLE_WEIGHT, TAGS_WEIGHT, SUMMARY_WEIGHT, BODY_WEIGHT = 10.0, 5.0, 2.0, 1.0
+WEIGHTS = (BODY_WEIGHT, SUMMARY_WEIGHT, TAGS_WEIGHT, TITLE_WEIGHT)  # ts_rank_cd's D, C, B, A
 PHRASE_BOOST = 2.0
 
 
@@ -157,128 +159,14 @@ class SQLiteBackend:
                 return None
             return cursor.fetchone()[0]
 
+    @contextmanager
+    def bulk_load(self, *, fresh):
+        yield
+
     def optimize(self):
         with connection.cursor() as cursor:
             for table in self.TABLES.values():
                 cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
-
-
-class PostgresBackend:
-    vendor = "postgresql"
-    COLUMNS = {"all": "vector", "head": "head"}
-
-    def tsquery(self, query, *, every_group):
-        """The tsquery as SQL over parameters only: plainto_tsquery for one
-        word, phraseto_tsquery for an alternative of several, || between
-        alternatives, && or || between groups."""
-        groups, params = [], []
-        for group in query.groups:
-            alternatives = []
-            for words in group:
-                function = "plainto_tsquery" if len(words) == 1 else "phraseto_tsquery"
-                alternatives.append(f"{function}('simple'::regconfig, %s)")
-                params.append(" ".join(words))
-            groups.append("(" + " || ".join(alternatives) + ")")
-        return (" && " if every_group else " || ").join(groups), params
-
-    def ranked(self, query, *, every_group, fields, limit, candidates, rule=None):
-        """(ids best first, at most limit; how many candidates there were;
-        whether they are every match).
-
-        The newest matching documents are taken first, half as many again
-        as the candidates (room for drafts and scheduled articles), with no
-        join: the planner walks the article id index backwards for a common
-        word and reads the GIN index for a rare one. Then the article table
-        (the publication rule) and the scores: ts_rank_cd for the head's
-        candidates always (small vectors), for every field's only when they
-        are every match; otherwise those come by reads, then newest
-        (search/engine.py puts the head matches before them)."""
-        tsquery, ts_params = self.tsquery(query, every_group=every_group)
-        where, params = rule or published_where()
-        column = self.COLUMNS[fields]
-        documents = candidates + candidates // 2
-        weights = f"'{{{BODY_WEIGHT / 10}, {SUMMARY_WEIGHT / 10}, {TAGS_WEIGHT / 10}, {TITLE_WEIGHT / 10}}}'"
-        rank = f"ts_rank_cd({weights}::float4[], c.v, c.q)"
-        if fields == "all":
-            rank = f"(CASE WHEN c.documents < %s AND c.found < %s THEN {rank} ELSE 0 END)"
-        newest = (
-            "SELECT *, COUNT(*) OVER () AS documents FROM ("
-            f"SELECT d.article_id, d.{column} AS v, q.q"
-            f" FROM (SELECT {tsquery} AS q) AS q, search_searchdocument d"
-            f" WHERE d.{column} @@ q.q{{readable}} ORDER BY d.article_id DESC LIMIT %s) AS m"
-        )
-        sql = (
-            "SELECT c.id, c.found, c.documents FROM (SELECT *, COUNT(*) OVER () AS found FROM ("
-            "SELECT articles_article.id, articles_article.title, articles_article.views,"
-            f" articles_article.published_at, n.v, n.q, n.documents FROM ({newest}) AS n"
-            " JOIN articles_article ON articles_article.id = n.article_id"
-            f" WHERE {where} ORDER BY articles_article.id DESC LIMIT %s) AS newest) AS c"
-            f" ORDER BY {rank} * (CASE WHEN c.title ILIKE %s THEN {PHRASE_BOOST} ELSE 1.0 END)"
-            " DESC, c.views DESC, c.published_at DESC, c.id DESC LIMIT %s"
-        )
-        tail = [candidates, *([documents, candidates] if fields == "all" else [])]
-        tail += [like_pattern(query.phrase), limit]
-        with connection.cursor() as cursor:
-            cursor.execute(sql.replace("{readable}", ""), [*ts_params, documents, *params, *tail])
-            rows = cursor.fetchall()
-            if not rows:
-                # None readable among the newest documents: are there more?
-                cursor.execute(
-                    f"SELECT COUNT(*) FROM ({newest.replace('{readable}', '')}) AS n",
-                    [*ts_params, documents],
-                )
-                if cursor.fetchone()[0] < documents:
-                    return [], 0, True
-                # All drafts or scheduled: the rule applied before the limit.
-                readable = (
-                    " AND EXISTS (SELECT 1 FROM articles_article WHERE"
-                    f" articles_article.id = d.article_id AND {where})"
-                )
-                cursor.execute(
-                    sql.replace("{readable}", readable),
-                    [*ts_params, *params, documents, *params, *tail],
-                )
-                rows = cursor.fetchall()
-                if not rows:
-                    return [], 0, True
-        found, seen = rows[0][1], rows[0][2]
-        return [row[0] for row in rows], found, seen < documents and found < candidates
-
-    def count(self, query, *, cap):
-        """How many documents match some word, at most cap + 1 (drafts and
-        scheduled articles included: an estimate). Counting a common word's
-        documents reads thousands of vectors, so when the planner's estimate
-        (the statistics ANALYZE keeps on the words, no row read) is over
-        twice the cap, that says "more than cap"; otherwise they are
-        counted, up to cap + 1."""
-        tsquery, ts_params = self.tsquery(query, every_group=False)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "EXPLAIN (FORMAT JSON) SELECT 1 FROM search_searchdocument d"
-                f" WHERE d.vector @@ ({tsquery})",
-                ts_params,
-            )
-            plan = cursor.fetchone()[0]
-            if isinstance(plan, str):
-                plan = json.loads(plan)
-            if plan[0]["Plan"]["Plan Rows"] > 2 * cap:
-                return cap + 1
-            cursor.execute(
-                "SELECT COUNT(*) FROM (SELECT 1"
-                f" FROM (SELECT {tsquery} AS q) AS q, search_searchdocument d"
-                " WHERE d.vector @@ q.q LIMIT %s) AS found",
-                [*ts_params, cap + 1],
-            )
-            return cursor.fetchone()[0]
-
-    def size(self):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_total_relation_size('search_searchdocument')")
-            return cursor.fetchone()[0]
-
-    def optimize(self):
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE search_searchdocument")
 
 
 BACKENDS = {"sqlite": SQLiteBackend(), "postgresql": PostgresBackend()}

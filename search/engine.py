@@ -8,14 +8,15 @@ shown (ten pages).
 
 The work is bounded (two stages): each pass takes the newest CANDIDATES
 matches readers may see, in index order, and scores only those.
-- First every field: when fewer than CANDIDATES articles match, all of
-  them are scored (the exact order, the exact count).
-- Otherwise the head matches (a word in the title, tags or summary): when
+- First the head matches (a word in the title, tags or summary): when
   there are more of them than CANDIDATES, the newest CANDIDATES are ranked
   and the results are those, so a common word's pages are filled with
-  articles that have it in the title, tags or summary, never with body-only
-  ones; else all the head matches, ranked, then the other candidates (body
-  matches) by reads and recency.
+  articles that have it in the title, tags or summary, never with
+  body-only ones, and its bodies are not searched at all.
+- Otherwise every field: when fewer than CANDIDATES articles match, all of
+  them are scored (the exact order, the exact count); else all the head
+  matches, ranked, then the other candidates (body matches) by reads and
+  recency.
 
 The count: exact whenever every match was scored ("找到 12 篇"); otherwise
 counted in the index alone up to COUNT_CAP (drafts and scheduled articles
@@ -82,12 +83,14 @@ def _pass(engine, query, every_group, limit, rule):
             rule=rule,
         )
 
+    head_ids, _, head_complete = ranked("head", limit)
+    if not head_complete:
+        # More head matches than the candidates: so many more matches of
+        # every field, whose pass would be thrown away.
+        return head_ids, None
     all_ids, all_found, all_complete = ranked("all", CANDIDATES)
     if all_complete:
         return all_ids[:limit], all_found  # every match scored: the exact order
-    head_ids, _, head_complete = ranked("head", limit)
-    if not head_complete:
-        return head_ids, None
     seen = set(head_ids)
     return head_ids + [pk for pk in all_ids if pk not in seen][: limit - len(head_ids)], None
 

@@ -8,11 +8,11 @@ publish time being reached change what readers find without touching the
 index. Deleting an article deletes its document (a cascade, in the same
 transaction). What writes documents is `reindex()`, called by the signal
 handlers in search/signals.py within the writing transaction, by the
-dictionary's changes, and by `manage.py rebuild_search_index`.
+dictionary's changes (search/pending.py), and by `manage.py rebuild_search_index`.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from taggit.models import TaggedItem
 
 from articles.models import Article
@@ -68,19 +68,28 @@ def reindex(article_ids) -> int:
     return written
 
 
-def articles_containing(words):
-    """Ids of the articles whose indexed text contains any of these words:
-    what a dictionary change may segment differently."""
-    from django.db.models import Q
+def rebuild(*, progress=None) -> int:
+    """Every article's document written afresh (`manage.py
+    rebuild_search_index`, the bench), BATCH articles per transaction;
+    documents of articles that no longer exist deleted. The backend
+    prepares the bulk load (PostgreSQL: an empty index gets its GIN indexes
+    built after the load). `progress(n)` is told of each batch. Returns
+    how many documents were written."""
+    from .backends import backend
 
-    condition = Q()
-    for word in {w for w in words if w}:
-        condition |= (
-            Q(title__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(body_text__icontains=word)
-            | Q(tags__name__icontains=word)
-        )
-    if not condition:
-        return []
-    return list(Article.objects.filter(condition).values_list("pk", flat=True).distinct())
+    segmenter.forget()
+    engine = backend()
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    written = 0
+    # An empty index outside a transaction (the command, the bench) is
+    # loaded first and indexed after; otherwise documents are rewritten in place.
+    fresh = not connection.in_atomic_block and not SearchDocument.objects.exists()
+    with engine.bulk_load(fresh=fresh):
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            written += reindex(chunk)
+            if progress:
+                progress(len(chunk))
+    SearchDocument.objects.exclude(article_id__in=Article.objects.values("pk")).delete()
+    engine.optimize()
+    return written

@@ -121,3 +121,24 @@ class HiddenQuery(models.Model):
 
     def __str__(self):
         return self.query
+
+
+class PendingReindex(models.Model):
+    """A dictionary change whose articles are still to be re-indexed, out of
+    the editor's request (search/pending.py): the words it touched and how
+    far through the articles (in id order) the re-index has got."""
+
+    words = models.TextField("词语")
+    after_id = models.BigIntegerField("已处理到的文章编号", default=0)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "待重建的索引"
+        verbose_name_plural = "待重建的索引"
+
+    def __str__(self):
+        return self.words
+
+    def word_list(self):
+        return self.words.split()

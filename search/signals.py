@@ -13,8 +13,9 @@ transaction (a rolled-back save leaves the index as it was):
   rule at query time, and a scheduled article is found from its publish
   time on;
 - a dictionary word or synonym group changed: this process reloads the
-  segmenter, the articles containing the words are re-indexed, and the
-  content version moves so every other process reloads within a second.
+  segmenter, the content version moves so every other process reloads
+  within a second, and the articles containing the words are queued for a
+  re-index after the commit, in bounded batches (search/pending.py).
 """
 
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -25,9 +26,10 @@ from articles.models import Article
 from articles.signals import articles_retagged, gather_for_index
 from articles.version import content_changed
 
-from .index import articles_containing, reindex
+from .index import reindex
 from .log import forget_popular
 from .models import DictionaryWord, HiddenQuery, QueryDay, SynonymGroup
+from .pending import enqueue
 from .segment import segmenter
 
 INDEXED_FIELDS = {"title", "summary", "body", "body_text"}
@@ -97,8 +99,10 @@ def _dictionary_changed(sender, instance, raw=False, **kwargs):
         return
     words = _words_of(instance) | getattr(instance, "_old_words", set())
     segmenter.forget()
-    reindex(articles_containing(words))
     content_changed()
+    # Re-indexed after the commit, in batches (search/pending.py); queued
+    # after the version's bump so its thread starts once that is written.
+    enqueue(words)
 
 
 @receiver(post_save, sender=HiddenQuery)

@@ -5,6 +5,7 @@ from django.db import connection
 
 from articles.tests.factories import make_article
 from search.models import DictionaryWord, SynonymGroup
+from search.pending import drain
 from search.segment import builtin_words, segmenter
 
 from .helpers import found_titles
@@ -46,6 +47,7 @@ def test_a_word_added_by_an_editor_takes_effect_and_reindexes(django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         DictionaryWord.objects.create(word="蓝象魔盒")
     assert "蓝象魔盒" in segmenter.current().query_words("蓝象魔盒")
+    drain()  # the background re-index (search/pending.py)
     document = article.search_document
     document.refresh_from_db()
     assert "蓝象魔盒" in document.title.split()
@@ -84,6 +86,7 @@ def test_an_editors_synonym_group(django_capture_on_commit_callbacks):
     assert found_titles("社区团") == []
     with django_capture_on_commit_callbacks(execute=True):
         SynonymGroup.objects.create(words="社群 社区团")
+    drain()
     assert found_titles("社区团") == ["私域社群怎么做"]
 
 

@@ -7,7 +7,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -151,6 +151,26 @@ def test_rebuild_search_index():
     assert "已重建 2 篇文章的搜索索引" in out.getvalue()
     assert "重建索引" in err.getvalue()  # the progress bar
     assert found_titles("直通车") == ["直通车入门"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rebuilding_an_empty_index_indexes_after_the_load():
+    """Outside a transaction an empty index is loaded first; on PostgreSQL
+    its GIN indexes are then built, without a pending list."""
+    make_article(title="直通车入门")
+    SearchDocument.objects.all().delete()
+    call_command("rebuild_search_index", "--no-progress", stdout=io.StringIO())
+    assert found_titles("直通车") == ["直通车入门"]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname, reloptions FROM pg_class"
+                " WHERE relname LIKE 'search_document_%%_idx' ORDER BY relname"
+            )
+            assert cursor.fetchall() == [
+                ("search_document_head_idx", ["fastupdate=off"]),
+                ("search_document_vector_idx", ["fastupdate=off"]),
+            ]
 
 
 @pytest.mark.django_db

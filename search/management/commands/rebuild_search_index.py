@@ -8,10 +8,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from articles.models import Article
-from search.backends import backend
-from search.index import BATCH, reindex
-from search.models import SearchDocument
-from search.segment import segmenter
+from search.index import rebuild
 
 
 class Command(BaseCommand):
@@ -22,18 +19,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_progress=False, **options):
         started = time.monotonic()
-        segmenter.forget()
-        ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
-        written = 0
+        total = Article.objects.count()
         with tqdm(
-            total=len(ids), unit="篇", desc="重建索引", disable=no_progress, file=self.stderr._out
+            total=total, unit="篇", desc="重建索引", disable=no_progress, file=self.stderr._out
         ) as bar:
-            for start in range(0, len(ids), BATCH):
-                chunk = ids[start : start + BATCH]
-                written += reindex(chunk)
-                bar.update(len(chunk))
-        # Documents of articles that no longer exist (deleted outside the site).
-        SearchDocument.objects.exclude(article_id__in=Article.objects.values("pk")).delete()
-        backend().optimize()
+            written = rebuild(progress=bar.update)
         seconds = time.monotonic() - started
         self.stdout.write(f"已重建 {written} 篇文章的搜索索引,用时 {seconds:.1f} 秒。")
