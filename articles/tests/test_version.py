@@ -486,3 +486,48 @@ def test_a_publish_time_the_database_still_calls_to_come_bumps_once():
     ):
         assert [process.current() for _ in range(3)] == [start + 1] * 3
     assert row()[0] == start + 1
+
+
+def test_with_the_database_down_a_process_keeps_the_version_it_last_read(settings, caplog):
+    """Cached pages stay servable while PostgreSQL is away: the version last
+    read is kept (and said in the log), and read again once it is back."""
+    from django.db import OperationalError
+
+    from articles.models import ContentVersion
+    from articles.version import _Version
+
+    settings.PAGE_CACHE_VERSION_SECONDS = 2
+    process = _Version()
+    with mock.patch("articles.version.time.monotonic", return_value=1000.0):
+        first = process.current()
+    down = mock.patch.object(_Version, "_load", side_effect=OperationalError("server closed"))
+    with (
+        down,
+        mock.patch("articles.version.time.monotonic", return_value=1002.0),
+        mock.patch("articles.version.connection.close") as close,
+    ):
+        assert process.current() == first
+    close.assert_called_once()  # a broken connection is not reused
+    assert [r.getMessage() for r in caplog.records if r.name == "articles.version"] == [
+        f"Could not read the content version; keeping {first}"
+    ]
+    ContentVersion.objects.update(version=first + 3)
+    with mock.patch("articles.version.time.monotonic", return_value=1003.0):
+        assert process.current() == first  # the failed try counts as this interval's read
+    with mock.patch("articles.version.time.monotonic", return_value=1004.0):
+        assert process.current() == first + 3
+
+
+def test_a_process_that_never_read_the_version_fails_while_the_database_is_down():
+    """With no version to keep, nothing can be served from the cache: the
+    error goes on to the 503 page."""
+    from django.db import OperationalError
+
+    from articles.version import _Version
+
+    process = _Version()
+    with (
+        mock.patch.object(_Version, "_load", side_effect=OperationalError("down")),
+        pytest.raises(OperationalError),
+    ):
+        process.current()
