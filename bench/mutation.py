@@ -64,6 +64,11 @@ MODULES = {
     "articles/management/commands/import_articles.py": [
         "articles/tests/test_import.py",
         "articles/tests/test_sanitize.py",
+        "articles/tests/test_bulk.py",
+    ],
+    "articles/bulk.py": [
+        "articles/tests/test_bulk.py",
+        "articles/tests/test_import.py",
     ],
     "pagecache/keys.py": [
         "pagecache/tests/test_keys.py",
