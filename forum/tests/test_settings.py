@@ -329,3 +329,18 @@ def test_the_local_cache_holds_thousands_of_pages():
     for n in range(3000):
         cache.set(f"test:many:{n}", n)
     assert all(cache.get(f"test:many:{n}") == n for n in range(3000))
+
+
+def test_mutation_runs_copy_every_app_the_site_runs():
+    """`make mutation` tests each mutant in a copy of the tree: an app left
+    out of that copy fails every run ("No module named ...")."""
+    import tomllib
+
+    config = tomllib.loads((settings.BASE_DIR / "pyproject.toml").read_text())["tool"]["mutmut"]
+    copied = {*config["source_paths"], *config["also_copy"]}
+    local_apps = {
+        name.split(".")[0]
+        for name in settings.INSTALLED_APPS
+        if (settings.BASE_DIR / name.split(".")[0] / "__init__.py").is_file()
+    }
+    assert local_apps - copied == set()
