@@ -43,6 +43,8 @@ from bench import captcha_attacks as attacks  # noqa: E402
 from comments.captcha_image import random_answer, render_png  # noqa: E402
 
 SAMPLES = 20
+# The levels that solved most in earlier tunings, used with --tune 0.
+DEFAULT_LEVELS = {"luminance": 75, "colour": 140, "columns": 140, "components": 140}
 
 
 def fresh(count: int) -> list[tuple[str, bytes]]:
@@ -108,7 +110,12 @@ def rate_line(name, solved, count):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Solve rates of attacks on the captcha.")
     ap.add_argument("--count", type=int, default=500, help="fresh captchas attacked (500)")
-    ap.add_argument("--tune", type=int, default=40, help="captchas to tune thresholds on (40)")
+    ap.add_argument(
+        "--tune",
+        type=int,
+        default=40,
+        help="captchas to tune thresholds on (40; 0: DEFAULT_LEVELS)",
+    )
     ap.add_argument("--train", type=int, default=20000, help="CNN training captchas (20000)")
     ap.add_argument("--epochs", type=int, default=8, help="CNN training epochs (8)")
     ap.add_argument("--no-cnn", action="store_true", help="classical attacks only")
@@ -125,8 +132,8 @@ def main(argv=None) -> int:
     )
 
     start = time.time()
-    totals = tune(fresh(args.tune), args.processes)
-    levels = {}
+    totals = tune(fresh(args.tune), args.processes) if args.tune else {}
+    levels = dict(DEFAULT_LEVELS)
     for name, per_level in totals.items():
         levels[name] = max(per_level, key=lambda lv: per_level[lv])
         shown = ", ".join(f"{lv}: {n}" for lv, n in sorted(per_level.items()))

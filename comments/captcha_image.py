@@ -21,9 +21,10 @@ What does it:
   luminance or colour threshold keeps the letters and drops it, so it welds
   them into one blob; a brighter ribbon behind them does the same to an
   Otsu threshold. A person sees both as background, the letters on top;
-* thin curves in the ink colours cross over the letters, and short thick
-  arcs and dashes in ink colours lie around the text: they survive a median
-  filter and look like bits of characters;
+* short thick arcs and dashes in ink colours lie around the text: they
+  survive a median filter and look like bits of characters (a thin curve
+  over the letters, "over_lines", is off: the dark ribbon does its work and
+  people read the letters better without it);
 * a smooth two-axis sine warp bends the whole picture, baselines included.
 
 The drawing itself (glyph layers, curves, the warp) is in
@@ -92,7 +93,7 @@ _MID_INKS: Sequence[tuple] = (
 STYLE = {
     "font_size": (88, 100),
     "stroke": 2,  # outline that thickens the glyphs, for legibility
-    "rotate": 12,  # degrees, +/-
+    "rotate": 15,  # degrees, +/-
     "shear": 0.12,  # horizontal shear factor, +/-
     "jitter_y": 8,  # vertical offset of each glyph, +/-
     "overlap": (0.0, 0.07),  # part of a glyph's width its right neighbour covers
@@ -101,9 +102,9 @@ STYLE = {
     "mid_ribbons": 1,  # medium-tone ribbons behind the letters
     "mid_width": (10, 12),
     "ribbons": 1,  # dark shaded ribbons behind the letters
-    "ribbon_width": (6, 8),
+    "ribbon_width": (7, 9),
     "ribbon_shades": 3,  # inks a ribbon shades through
-    "over_lines": 1,  # thin ink curves over the letters
+    "over_lines": 0,  # thin ink curves over the letters
     "over_width": (4, 4),
     "arcs": (6, 9),  # noise arcs
     "dashes": (2, 4),  # noise dashes
