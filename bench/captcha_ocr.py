@@ -119,6 +119,7 @@ def main(argv=None) -> int:
     ap.add_argument("--train", type=int, default=20000, help="CNN training captchas (20000)")
     ap.add_argument("--epochs", type=int, default=8, help="CNN training epochs (8)")
     ap.add_argument("--no-cnn", action="store_true", help="classical attacks only")
+    ap.add_argument("--no-classical", action="store_true", help="the CNN only")
     ap.add_argument("--processes", type=int, default=2, help="worker processes (2)")
     ap.add_argument("--threads", type=int, default=2, help="torch threads (2)")
     ap.add_argument("--save-samples", metavar="DIR", help=f"write {SAMPLES} captchas to DIR")
@@ -150,6 +151,15 @@ def main(argv=None) -> int:
             with open(os.path.join(args.save_samples, f"captcha_{i:02d}_{answer}.png"), "wb") as fh:
                 fh.write(png)
 
+    if not args.no_classical:
+        classical(samples, levels, args)
+    if not args.no_cnn:
+        learned(samples, args)
+    print(f"total: {time.time() - began:.0f}s")
+    return 0
+
+
+def classical(samples, levels, args):
     start = time.time()
     solved = dict.fromkeys(attacks.ATTACKS, 0)
     seconds = dict.fromkeys(attacks.ATTACKS, 0.0)
@@ -174,27 +184,26 @@ def main(argv=None) -> int:
         print(f"  {rate_line(name, solved[name], args.count)}  ({per:.0f} ms a captcha)")
     print(f"  {rate_line('any classical attack', any_solved, args.count)}", flush=True)
 
-    if not args.no_cnn:
-        from bench import captcha_cnn as cnn  # torch is needed only here
 
-        os.setpriority(os.PRIO_PROCESS, 0, 19)
-        start = time.time()
-        xs, ys = cnn.dataset(args.train, processes=args.processes)
-        made = time.time() - start
-        start = time.time()
-        model = cnn.train(xs, ys, epochs=args.epochs, threads=args.threads)
-        trained = time.time() - start
-        readings = cnn.solve(model, [png for _, png in samples])
-        right = sum(r == a for r, (a, _) in zip(readings, samples))
-        chars = sum(x == y for r, (a, _) in zip(readings, samples) for x, y in zip(r, a))
-        print(
-            f"CNN: {args.train} training captchas ({made:.0f}s to make or load), "
-            f"{args.epochs} epochs trained in {trained:.0f}s on {args.threads} threads; "
-            f"characters right {chars}/{5 * args.count}"
-        )
-        print(f"  {rate_line('CNN', right, args.count)}")
-    print(f"total: {time.time() - began:.0f}s")
-    return 0
+def learned(samples, args):
+    from bench import captcha_cnn as cnn  # torch is needed only here
+
+    os.setpriority(os.PRIO_PROCESS, 0, 19)
+    start = time.time()
+    xs, ys = cnn.dataset(args.train, processes=args.processes)
+    made = time.time() - start
+    start = time.time()
+    model = cnn.train(xs, ys, epochs=args.epochs, threads=args.threads)
+    trained = time.time() - start
+    readings = cnn.solve(model, [png for _, png in samples])
+    right = sum(r == a for r, (a, _) in zip(readings, samples))
+    chars = sum(x == y for r, (a, _) in zip(readings, samples) for x, y in zip(r, a))
+    print(
+        f"CNN: {args.train} training captchas ({made:.0f}s to make or load), "
+        f"{args.epochs} epochs trained in {trained:.0f}s on {args.threads} threads; "
+        f"characters right {chars}/{5 * args.count}"
+    )
+    print(f"  {rate_line('CNN', right, args.count)}")
 
 
 if __name__ == "__main__":
