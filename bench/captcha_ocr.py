@@ -1,29 +1,25 @@
 #!/usr/bin/env python3
-"""Measure how often off-the-shelf OCR (Tesseract 5) solves the comment captcha.
+"""How often each attack solves the comment captcha (`make captcha-ocr`).
 
 Run from the project root:
 
-    python bench/captcha_ocr.py [--count 500] [--save-samples DIR]
+    python bench/captcha_ocr.py [--count 500] [--train 20000] [--epochs 8]
 
-Every captcha comes from `random_answer()` + `render_png()`, exactly as the
-site makes them. Each is attacked the usual way, with two preprocessing
-variants (three with --thorough):
+1. The attacker tunes the thresholds of the classical attacks on --tune
+   captchas made with our own generator (bench/captcha_attacks.py).
+2. --count fresh captchas, made exactly as the site makes them
+   (`random_answer()` + `render_png()`), are attacked by each classical
+   attack: otsu, luminance, colour (Tesseract on the whole picture, 1x and
+   2x), columns and components (cut into characters, each read alone).
+   A captcha counts as solved when ANY reading of the attack is right.
+3. A small CNN (bench/captcha_cnn.py) is trained on --train captchas from
+   the generator, on the CPU, and reads the same fresh captchas (one
+   reading each, as the site allows).
 
-  * median5:  grayscale, upscale 3x, Otsu threshold, median filter 5
-  * median3:  grayscale, upscale 3x, Otsu threshold, median filter 3
-  * nomedian: grayscale, upscale 3x, Otsu threshold (only with --thorough)
-
-and for each variant Tesseract runs with --psm 8, 7 and 13, always with
-`-c tessedit_char_whitelist=<ALPHABET>`. A captcha counts as solved if ANY
-attempt reads exactly the answer (after `normalize`). The last line is like
-
-    captcha OCR solve rate: 3/500 = 0.60%
-
-`--baseline` attacks plain, undistorted text instead, to show that the
-attacker itself works (it should solve nearly all of those).
-
-Needs the tesseract program (5.x) and the Python packages pytesseract, numpy
-and Pillow.
+Every rate is printed as `<attack> solve rate: N/500 = x.xx%`, with the time
+each step took. --sheet writes the first 20 fresh captchas, with their
+answers, as one PNG for a person to look at. Needs the tesseract program
+and requirements-ocr.txt (Pillow, numpy, scipy, pytesseract, torch CPU).
 """
 
 import argparse
@@ -40,153 +36,174 @@ if ROOT not in sys.path:
 # One tesseract thread per process: the work is spread over captchas instead.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-import numpy as np  # noqa: E402
 import pytesseract  # noqa: E402
-from PIL import Image, ImageDraw, ImageFilter, ImageFont  # noqa: E402
+from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
-from comments.captcha_image import (  # noqa: E402
-    ALPHABET,
-    HEIGHT,
-    WIDTH,
-    normalize,
-    random_answer,
-    render_png,
-)
+from bench import captcha_attacks as attacks  # noqa: E402
+from comments.captcha_image import random_answer, render_png  # noqa: E402
 
-PSMS = (8, 7, 13)
-# (name, median filter size; 0 = none)
-VARIANTS = (("median5", 5), ("median3", 3))
-THOROUGH_VARIANTS = (*VARIANTS, ("nomedian", 0))
 SAMPLES = 20
+# The levels that solved most in earlier tunings, used with --tune 0.
+DEFAULT_LEVELS = {"luminance": 75, "colour": 140, "columns": 140, "components": 140}
 
 
-def otsu_threshold(gray: np.ndarray) -> int:
-    """Otsu's threshold of a uint8 image: pixels <= t are the dark class."""
-    hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
-    total = hist.sum()
-    omega = np.cumsum(hist) / total  # probability of the dark class
-    mu = np.cumsum(hist * np.arange(256)) / total  # its cumulative mean
-    mu_t = mu[-1]
-    denom = omega * (1.0 - omega)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sigma_b = np.where(denom > 0, (mu_t * omega - mu) ** 2 / denom, 0.0)
-    return int(np.argmax(sigma_b))
+def fresh(count: int) -> list[tuple[str, bytes]]:
+    return [(a, render_png(a)) for a in (random_answer() for _ in range(count))]
 
 
-def preprocess(img: Image.Image, median: int) -> Image.Image:
-    gray = img.convert("L")
-    gray = gray.resize((gray.width * 3, gray.height * 3), Image.LANCZOS)
-    arr = np.asarray(gray)
-    t = otsu_threshold(arr)
-    # black text on a white background, as Tesseract likes it
-    bw = np.where(arr > t, 255, 0).astype(np.uint8)
-    out = Image.fromarray(bw)
-    if median:
-        out = out.filter(ImageFilter.MedianFilter(median))
+def _lowest_priority():
+    os.setpriority(os.PRIO_PROCESS, 0, 19)
+
+
+def _attack_one(job):
+    """{attack: (solved, seconds)} for one captcha."""
+    (answer, png), levels = job
+    out = {}
+    for name, fn in attacks.ATTACKS.items():
+        start = time.time()
+        kwargs = {}
+        if name in ("luminance", "colour"):
+            kwargs = {"levels": (levels[name],)}
+        elif name in levels:
+            kwargs = {"level": levels[name]}
+        solved = any(reading == answer for reading in fn(png, **kwargs))
+        out[name] = (solved, time.time() - start)
     return out
 
 
-def attack(png: bytes, answer: str, variants=VARIANTS):
-    """Returns (solved, how, guess); guess is the closest wrong reading."""
-    img = Image.open(io.BytesIO(png))
-    img.load()
-    target = normalize(answer)
-    guesses = []
-    for name, median in variants:
-        pre = preprocess(img, median)
-        for psm in PSMS:
-            cfg = f"--psm {psm} -c tessedit_char_whitelist={ALPHABET}"
-            try:
-                got = normalize(pytesseract.image_to_string(pre, config=cfg))
-            except pytesseract.TesseractError:
-                got = ""
-            if got == target:
-                return True, f"{name}/psm{psm}", got
-            guesses.append(got)
-    best = max(guesses, key=lambda g: sum(a == b for a, b in zip(g, target)), default="")
-    return False, "", best
+def _tune_one(job):
+    return attacks.tune([job])
 
 
-def plain_png(answer: str) -> bytes:
-    """Undistorted black-on-white text of the same size (checks the attacker)."""
-    img = Image.new("L", (WIDTH, HEIGHT), 255)
-    font = ImageFont.load_default(size=36)
-    ImageDraw.Draw(img).text((WIDTH / 2, HEIGHT / 2), answer, fill=0, anchor="mm", font=font)
-    buf = io.BytesIO()
-    img.save(buf, format="PNG")
-    return buf.getvalue()
+def tune(samples, processes):
+    """The attacker's best level for each threshold attack."""
+    totals = {}
+    with Pool(processes, initializer=_lowest_priority) as pool:
+        for result in pool.imap_unordered(_tune_one, samples):
+            for name, per_level in result.items():
+                for level, solved in per_level.items():
+                    totals.setdefault(name, {}).setdefault(level, 0)
+                    totals[name][level] += solved
+    return totals
 
 
-def one(job):
-    i, baseline, variants = job
-    answer = random_answer()
-    png = plain_png(answer) if baseline else render_png(answer)
-    solved, how, guess = attack(png, answer, variants)
-    return i, answer, png, solved, how, guess
+def contact_sheet(samples, path):
+    """The captchas at twice their size, two a row, each with its answer."""
+    cols, w, h = 2, 400, 140
+    rows = (len(samples) + cols - 1) // cols
+    sheet = Image.new("RGB", (cols * (w + 20), rows * (h + 30)), "white")
+    draw = ImageDraw.Draw(sheet)
+    font = ImageFont.load_default(size=16)
+    for i, (answer, png) in enumerate(samples):
+        x, y = (i % cols) * (w + 20), (i // cols) * (h + 30)
+        with Image.open(io.BytesIO(png)) as img:
+            sheet.paste(img.convert("RGB").resize((w, h), Image.LANCZOS), (x, y))
+        draw.text((x + 4, y + h + 4), f"{i + 1}. {answer}", fill="black", font=font)
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    sheet.save(path)
+
+
+def rate_line(name, solved, count):
+    return f"{name} solve rate: {solved}/{count} = {100.0 * solved / count:.2f}%"
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description="Tesseract solve rate of the captcha.")
-    ap.add_argument("--count", type=int, default=500, help="captchas to attack (500)")
+    ap = argparse.ArgumentParser(description="Solve rates of attacks on the captcha.")
+    ap.add_argument("--count", type=int, default=500, help="fresh captchas attacked (500)")
     ap.add_argument(
-        "--save-samples",
-        metavar="DIR",
-        help=f"write the first {SAMPLES} captchas as PNG files to DIR",
+        "--tune",
+        type=int,
+        default=40,
+        help="captchas to tune thresholds on (40; 0: DEFAULT_LEVELS)",
     )
+    ap.add_argument("--train", type=int, default=20000, help="CNN training captchas (20000)")
+    ap.add_argument("--epochs", type=int, default=8, help="CNN training epochs (8)")
+    ap.add_argument("--no-cnn", action="store_true", help="classical attacks only")
+    ap.add_argument("--no-classical", action="store_true", help="the CNN only")
     ap.add_argument("--processes", type=int, default=2, help="worker processes (2)")
-    ap.add_argument(
-        "--thorough",
-        action="store_true",
-        help="also try a third variant without median filter (slower)",
-    )
-    ap.add_argument(
-        "--baseline",
-        action="store_true",
-        help="attack plain undistorted text instead, to check the attacker works",
-    )
+    ap.add_argument("--threads", type=int, default=2, help="torch threads (2)")
+    ap.add_argument("--save-samples", metavar="DIR", help=f"write {SAMPLES} captchas to DIR")
+    ap.add_argument("--sheet", metavar="PNG", help=f"write {SAMPLES} captchas as one picture")
     args = ap.parse_args(argv)
-
-    variants = THOROUGH_VARIANTS if args.thorough else VARIANTS
+    began = time.time()
     print(
-        f"tesseract {pytesseract.get_tesseract_version()}; {args.count} captchas; "
-        f"{args.processes} processes; variants {', '.join(n for n, _ in variants)} "
-        f"x psm {', '.join(map(str, PSMS))}" + ("; BASELINE (plain text)" if args.baseline else ""),
+        f"tesseract {pytesseract.get_tesseract_version()}; {args.count} fresh captchas; "
+        f"{args.processes} processes",
         flush=True,
     )
+
+    start = time.time()
+    totals = tune(fresh(args.tune), args.processes) if args.tune else {}
+    levels = dict(DEFAULT_LEVELS)
+    for name, per_level in totals.items():
+        levels[name] = max(per_level, key=lambda lv: per_level[lv])
+        shown = ", ".join(f"{lv}: {n}" for lv, n in sorted(per_level.items()))
+        print(f"  tuning {name} on {args.tune} own captchas (level: solved) {shown}", flush=True)
+    print(f"tuning: {time.time() - start:.0f}s; levels chosen {levels}", flush=True)
+
+    samples = fresh(args.count)
+    if args.sheet:
+        contact_sheet(samples[:SAMPLES], args.sheet)
+        print(f"contact sheet of {SAMPLES} captchas: {args.sheet}")
     if args.save_samples:
         os.makedirs(args.save_samples, exist_ok=True)
+        for i, (answer, png) in enumerate(samples[:SAMPLES]):
+            with open(os.path.join(args.save_samples, f"captcha_{i:02d}_{answer}.png"), "wb") as fh:
+                fh.write(png)
 
-    solved = done = chars_right = chars_total = 0
-    sizes = []
+    if not args.no_classical:
+        classical(samples, levels, args)
+    if not args.no_cnn:
+        learned(samples, args)
+    print(f"total: {time.time() - began:.0f}s")
+    return 0
+
+
+def classical(samples, levels, args):
     start = time.time()
-    jobs = [(i, args.baseline, variants) for i in range(args.count)]
-    with Pool(args.processes) as pool:
-        for i, answer, png, ok, how, guess in pool.imap_unordered(one, jobs):
-            done += 1
-            sizes.append(len(png))
-            chars_total += len(answer)
-            chars_right += sum(a == b for a, b in zip(guess, answer))
-            if ok:
-                solved += 1
-                print(f"  solved #{i}: {answer} by {how}", flush=True)
-            if args.save_samples and i < SAMPLES:
-                path = os.path.join(args.save_samples, f"captcha_{i:02d}_{answer}.png")
-                with open(path, "wb") as fh:
-                    fh.write(png)
+    solved = dict.fromkeys(attacks.ATTACKS, 0)
+    seconds = dict.fromkeys(attacks.ATTACKS, 0.0)
+    any_solved = 0
+    jobs = [(s, levels) for s in samples]
+    with Pool(args.processes, initializer=_lowest_priority) as pool:
+        for done, result in enumerate(pool.imap_unordered(_attack_one, jobs), 1):
+            for name, (ok, took) in result.items():
+                solved[name] += ok
+                seconds[name] += took
+            any_solved += any(ok for ok, _ in result.values())
             if done % 50 == 0 or done == args.count:
+                so_far = ", ".join(f"{n} {k}" for n, k in solved.items())
                 print(
-                    f"  {done}/{args.count} attacked, {solved} solved, {time.time() - start:.0f}s",
+                    f"  {done}/{args.count} attacked, {time.time() - start:.0f}s; solved: "
+                    f"{so_far}, any {any_solved}",
                     flush=True,
                 )
+    print(f"classical attacks: {time.time() - start:.0f}s")
+    for name in attacks.ATTACKS:
+        per = 1000 * seconds[name] / max(1, args.count)
+        print(f"  {rate_line(name, solved[name], args.count)}  ({per:.0f} ms a captcha)")
+    print(f"  {rate_line('any classical attack', any_solved, args.count)}", flush=True)
 
-    if sizes:
-        print(
-            f"PNG size: mean {sum(sizes) / len(sizes):.0f} B, max {max(sizes)} B; "
-            f"characters in place in the best readings: {chars_right}/{chars_total}"
-        )
-    rate = 100.0 * solved / args.count if args.count else 0.0
-    print(f"captcha OCR solve rate: {solved}/{args.count} = {rate:.2f}%")
-    return 0
+
+def learned(samples, args):
+    from bench import captcha_cnn as cnn  # torch is needed only here
+
+    os.setpriority(os.PRIO_PROCESS, 0, 19)
+    start = time.time()
+    xs, ys = cnn.dataset(args.train, processes=args.processes)
+    made = time.time() - start
+    start = time.time()
+    model = cnn.train(xs, ys, epochs=args.epochs, threads=args.threads)
+    trained = time.time() - start
+    readings = cnn.solve(model, [png for _, png in samples])
+    right = sum(r == a for r, (a, _) in zip(readings, samples))
+    chars = sum(x == y for r, (a, _) in zip(readings, samples) for x, y in zip(r, a))
+    print(
+        f"CNN: {args.train} training captchas ({made:.0f}s to make or load), "
+        f"{args.epochs} epochs trained in {trained:.0f}s on {args.threads} threads; "
+        f"characters right {chars}/{5 * args.count}"
+    )
+    print(f"  {rate_line('CNN', right, args.count)}")
 
 
 if __name__ == "__main__":

@@ -7,20 +7,28 @@ keeps edges smooth for people while the PNG stays small (200x70, ~4 KB).
 The only font is the scalable one inside Pillow (>= 10.1), so nothing depends
 on the fonts of the machine.
 
-It has to be read at a glance by a person and not by off-the-shelf OCR
-(Tesseract after the usual grayscale, Otsu threshold and median filter;
-`bench/captcha_ocr.py` measures that). What does it:
+It has to be read at a glance by a person and not by OCR, including OCR
+tuned by someone who has read this file (`make captcha-ocr` measures the
+attacks of bench/captcha_attacks.py and a CNN trained on this generator).
+What does it:
 
-* each character has its own size, rotation, shear, height and dark ink, and
+* each character has its own size, rotation, shear and height, and
   neighbours touch or overlap, so there are no clean, upright, separate glyphs;
-* two thick ribbons in medium, brighter tones run *behind* the letters. A
-  person sees them as background and the letters on top stay whole, but an
-  Otsu threshold keeps them as dark as the ink, so for OCR they become fat
-  strokes welding all the glyphs into one blob;
-* thin curves in the ink colours cross over the letters (a threshold keeps
-  them too), and short thick arcs and dashes in ink colours lie around the
-  text: they survive a median filter and look like bits of characters;
+* each character shades from one dark ink to another, top to bottom, and
+  neighbours never share an ink pair: a person tells them apart, but no
+  single colour picks out one character (so colour does not segment them);
+* a dark ribbon shading through the same inks runs behind the letters: no
+  luminance or colour threshold keeps the letters and drops it, so it welds
+  them into one blob; a brighter ribbon behind them does the same to an
+  Otsu threshold. A person sees both as background, the letters on top;
+* short thick arcs and dashes in ink colours lie around the text: they
+  survive a median filter and look like bits of characters (a thin curve
+  over the letters, "over_lines", is off: the dark ribbon does its work and
+  people read the letters better without it);
 * a smooth two-axis sine warp bends the whole picture, baselines included.
+
+The drawing itself (glyph layers, curves, the warp) is in
+`comments.captcha_draw`.
 
 Randomness comes from `secrets.SystemRandom()`; tests may pass their own
 `rng` (e.g. a seeded `random.Random`) to get repeatable pictures.
@@ -33,11 +41,14 @@ import math
 import secrets
 from collections.abc import Sequence
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
+
+from . import captcha_draw as draw_
 
 __all__ = [
     "ALPHABET",
     "HEIGHT",
+    "PNG_PALETTE",
     "WIDTH",
     "normalize",
     "random_answer",
@@ -67,11 +78,9 @@ _INKS: Sequence[tuple] = (
     (120, 65, 10),  # brown
 )
 
-# Brighter medium tones for the ribbons behind the letters: a person tells
-# them from the dark inks at once, but they are still far darker than the
-# background, so an Otsu threshold puts them on the ink side with the text.
-# (A fixed threshold tuned to keep only the darkest pixels strips them
-# again: they defeat the usual pipeline, not an attacker who adapts to them.)
+
+# Brighter medium tones for a ribbon behind the letters: a person tells them
+# from the dark inks at once; an Otsu threshold keeps them with the ink.
 _MID_INKS: Sequence[tuple] = (
     (205, 95, 55),  # orange
     (60, 140, 205),  # sky blue
@@ -84,15 +93,18 @@ _MID_INKS: Sequence[tuple] = (
 STYLE = {
     "font_size": (88, 100),
     "stroke": 2,  # outline that thickens the glyphs, for legibility
-    "rotate": 10,  # degrees, +/-
+    "rotate": 15,  # degrees, +/-
     "shear": 0.12,  # horizontal shear factor, +/-
     "jitter_y": 8,  # vertical offset of each glyph, +/-
     "overlap": (0.0, 0.07),  # part of a glyph's width its right neighbour covers
     "warp_amp": (3, 5),
     "warp_period": (90, 160),
-    "ribbons": 2,  # medium-tone ribbons behind the letters
-    "ribbon_width": (10, 12),
-    "over_lines": 1,  # thin ink curves over the letters
+    "mid_ribbons": 1,  # medium-tone ribbons behind the letters
+    "mid_width": (10, 12),
+    "ribbons": 1,  # dark shaded ribbons behind the letters
+    "ribbon_width": (7, 9),
+    "ribbon_shades": 3,  # inks a ribbon shades through
+    "over_lines": 0,  # thin ink curves over the letters
     "over_width": (4, 4),
     "arcs": (6, 9),  # noise arcs
     "dashes": (2, 4),  # noise dashes
@@ -117,156 +129,14 @@ def normalize(answer: str) -> str:
 
 
 # ---------------------------------------------------------------------------
-# drawing helpers
-# ---------------------------------------------------------------------------
-
-
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    # Pillow >= 10.1 ships a scalable FreeType font (Aileron) inside itself.
-    return ImageFont.load_default(size=size)
-
-
-def _background(rng) -> Image.Image:
-    """Light, smoothly varying background (cheap to compress)."""
-    c1 = [rng.randint(225, 250) for _ in range(3)]
-    c2 = [rng.randint(225, 250) for _ in range(3)]
-    # horizontal gradient built on a 1-pixel-high strip, then stretched
-    strip = Image.new("RGB", (_W, 1))
-    px = strip.load()
-    for x in range(_W):
-        t = x / (_W - 1)
-        px[x, 0] = tuple(int(a + (b - a) * t) for a, b in zip(c1, c2))
-    img = strip.resize((_W, _H))
-    # a few large pale blobs (removed by any threshold; they only add colour)
-    draw = ImageDraw.Draw(img)
-    for _ in range(rng.randint(3, 5)):
-        r = rng.randint(20, 50)
-        x = rng.randint(0, _W)
-        y = rng.randint(0, _H)
-        col = tuple(rng.randint(205, 235) for _ in range(3))
-        draw.ellipse((x - r, y - r, x + r, y + r), fill=col)
-    return img
-
-
-def _glyph(ch: str, size: int, ink: tuple, rng) -> Image.Image:
-    """One character on a transparent layer: drawn, sheared, rotated."""
-    font = _font(size)
-    box = int(size * 1.6)
-    layer = Image.new("L", (box, box), 0)
-    d = ImageDraw.Draw(layer)
-    # stroke_width thickens the thin sans-serif a bit for legibility
-    d.text(
-        (box / 2, box / 2),
-        ch,
-        font=font,
-        fill=255,
-        anchor="mm",
-        stroke_width=STYLE["stroke"],
-        stroke_fill=255,
-    )
-    # horizontal shear
-    shear = rng.uniform(-STYLE["shear"], STYLE["shear"])
-    layer = layer.transform(
-        layer.size,
-        Image.AFFINE,
-        (1, shear, -shear * box / 2, 0, 1, 0),
-        resample=Image.BICUBIC,
-    )
-    layer = layer.rotate(
-        rng.uniform(-STYLE["rotate"], STYLE["rotate"]), resample=Image.BICUBIC, expand=False
-    )
-    bbox = layer.getbbox()
-    if bbox:
-        layer = layer.crop(bbox)
-    rgba = Image.new("RGBA", layer.size, (*ink, 0))
-    rgba.putalpha(layer)
-    return rgba
-
-
-def _bezier(points, steps: int = 60):
-    """Points on a cubic Bezier curve."""
-    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points
-    out = []
-    for i in range(steps + 1):
-        t = i / steps
-        a = (1 - t) ** 3
-        b = 3 * (1 - t) ** 2 * t
-        c = 3 * (1 - t) * t**2
-        d = t**3
-        out.append((a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3))
-    return out
-
-
-def _thick_polyline(draw, pts, width, fill):
-    draw.line(pts, fill=fill, width=width, joint="curve")
-    r = width / 2
-    for x, y in (pts[0], pts[-1]):
-        draw.ellipse((x - r, y - r, x + r, y + r), fill=fill)
-
-
-def _curve_across(rng, left, right, centre_y, end_dy, mid_dy):
-    """A cubic Bezier from a bit left of the text to a bit right of it."""
-    return _bezier(
-        [
-            (left - rng.uniform(10, 25), centre_y + rng.uniform(-end_dy, end_dy)),
-            (left + (right - left) / 3, centre_y + rng.uniform(-mid_dy, mid_dy)),
-            (left + (right - left) * 2 / 3, centre_y + rng.uniform(-mid_dy, mid_dy)),
-            (right + rng.uniform(10, 25), centre_y + rng.uniform(-end_dy, end_dy)),
-        ]
-    )
-
-
-def _warp(img: Image.Image, rng, fill) -> Image.Image:
-    """Smooth two-axis sine warp of the whole picture, through a quad mesh."""
-    ax = rng.uniform(*STYLE["warp_amp"])  # horizontal displacement
-    ay = rng.uniform(*STYLE["warp_amp"])  # vertical displacement
-    px = rng.uniform(*STYLE["warp_period"])  # vertical waves along x
-    py = rng.uniform(*STYLE["warp_period"]) * 0.7  # horizontal waves along y
-    phx = rng.uniform(0, 2 * math.pi)
-    phy = rng.uniform(0, 2 * math.pi)
-
-    def src(x, y):
-        return (
-            x + ax * math.sin(2 * math.pi * y / py + phx),
-            y + ay * math.sin(2 * math.pi * x / px + phy),
-        )
-
-    step = 8
-    mesh = []
-    for x0 in range(0, _W, step):
-        x1 = min(x0 + step, _W)
-        for y0 in range(0, _H, step):
-            y1 = min(y0 + step, _H)
-            quad = (*src(x0, y0), *src(x0, y1), *src(x1, y1), *src(x1, y0))
-            mesh.append(((x0, y0, x1, y1), quad))
-    return img.transform(img.size, Image.MESH, mesh, resample=Image.BICUBIC, fillcolor=fill)
-
-
-# ---------------------------------------------------------------------------
 # public rendering API
 # ---------------------------------------------------------------------------
 
 
-def render_image(answer: str, rng=None) -> Image.Image:
-    """Render `answer` (normalised first) as an RGB image of WIDTH x HEIGHT."""
-    rng = rng or _rng_default
-    text = normalize(answer)
-    if not text:
-        raise ValueError("empty captcha answer")
-
-    background = _background(rng)
-    img = background.copy()
-    inks = list(_INKS)
-    rng.shuffle(inks)
-
-    # --- glyphs: sized, sheared, rotated, each in its own ink ---------------
-    glyphs = [
-        # neighbours always differ in colour
-        _glyph(ch, rng.randint(*STYLE["font_size"]), inks[i % len(inks)], rng)
-        for i, ch in enumerate(text)
-    ]
-
-    # neighbours touch or overlap: each advance is shorter than the glyph
+def _layout(glyphs, rng):
+    """Where each glyph goes: neighbours touch or overlap (each advance is
+    shorter than the glyph), the row centred. Returns (places, left, right,
+    centre_y)."""
     advances = [g.width * (1 - rng.uniform(*STYLE["overlap"])) for g in glyphs[:-1]]
     total = sum(advances) + glyphs[-1].width
     max_w = _W - 24
@@ -281,22 +151,11 @@ def render_image(answer: str, rng=None) -> Image.Image:
         places.append((int(x), int(centre_y - g.height / 2 + rng.uniform(-jy, jy))))
         if i < len(advances):
             x += advances[i] - squeeze
-    right = x + glyphs[-1].width
+    return places, left, x + glyphs[-1].width, centre_y
 
-    draw = ImageDraw.Draw(img)
 
-    # --- ribbons behind the letters ----------------------------------------
-    mids = list(_MID_INKS)
-    rng.shuffle(mids)
-    for i in range(STYLE["ribbons"]):
-        pts = _curve_across(rng, left, right, centre_y, 16, 30)
-        width = rng.randint(*STYLE["ribbon_width"])
-        _thick_polyline(draw, pts, width, mids[i % len(mids)])
-
-    for g, place in zip(glyphs, places):
-        img.paste(g, place, g)
-
-    # --- noise: short thick arcs and dashes in the ink colours -------------
+def _noise(draw, inks, rng):
+    """Short thick arcs and dashes in the ink colours, anywhere."""
     for _ in range(rng.randint(*STYLE["arcs"])):
         r = rng.randint(6, 12)
         cx = rng.uniform(0, _W)
@@ -320,21 +179,67 @@ def render_image(answer: str, rng=None) -> Image.Image:
             width=rng.randint(*STYLE["noise_width"]),
         )
 
-    # --- thin ink curves over the letters ----------------------------------
-    for _ in range(STYLE["over_lines"]):
-        pts = _curve_across(rng, left, right, centre_y, 26, 25)
-        _thick_polyline(draw, pts, rng.randint(*STYLE["over_width"]), rng.choice(inks))
+
+def render_image(answer: str, rng=None) -> Image.Image:
+    """Render `answer` (normalised first) as an RGB image of WIDTH x HEIGHT."""
+    rng = rng or _rng_default
+    text = normalize(answer)
+    if not text:
+        raise ValueError("empty captcha answer")
+
+    background = draw_.background((_W, _H), rng)
+    img = background.copy()
+    inks = list(_INKS)
+    rng.shuffle(inks)
+    shape = {k: STYLE[k] for k in ("stroke", "rotate", "shear")}
+    # each glyph shades from one ink to another, top to bottom, so a colour
+    # does not single out one character; neighbours never share a pair
+    glyphs = [
+        draw_.glyph(
+            ch,
+            rng.randint(*STYLE["font_size"]),
+            (inks[i % len(inks)], inks[(i + 3) % len(inks)]),
+            rng,
+            **shape,
+        )
+        for i, ch in enumerate(text)
+    ]
+    places, left, right, centre_y = _layout(glyphs, rng)
+    draw = ImageDraw.Draw(img)
+
+    # ribbons behind the letters: a medium one, and a dark one shading from
+    # ink to ink along its length, which no threshold or colour tells from
+    # the letters
+    mids = list(_MID_INKS)
+    rng.shuffle(mids)
+    for i in range(STYLE["mid_ribbons"]):
+        pts = draw_.curve_across(rng, left, right, centre_y, 16, 30)
+        draw_.thick_polyline(draw, pts, rng.randint(*STYLE["mid_width"]), mids[i % len(mids)])
+    for _ in range(STYLE["ribbons"]):
+        pts = draw_.curve_across(rng, left, right, centre_y, 16, 30)
+        shades = [rng.choice(_INKS) for _ in range(STYLE["ribbon_shades"])]
+        draw_.shaded_polyline(draw, pts, rng.randint(*STYLE["ribbon_width"]), shades)
+
+    for g, place in zip(glyphs, places):
+        img.paste(g, place, g)
+    _noise(draw, inks, rng)
+    for _ in range(STYLE["over_lines"]):  # thin ink curves over the letters
+        pts = draw_.curve_across(rng, left, right, centre_y, 26, 25)
+        draw_.thick_polyline(draw, pts, rng.randint(*STYLE["over_width"]), rng.choice(inks))
 
     # areas pulled in from outside the picture get the background colour
-    img = _warp(img, rng, background.getpixel((_W // 2, 0)))
+    fill = background.getpixel((_W // 2, 0))
+    img = draw_.warp(img, rng, fill, amp=STYLE["warp_amp"], period=STYLE["warp_period"])
     return img.resize((WIDTH, HEIGHT), Image.LANCZOS)
+
+
+# An adaptive palette keeps the file small (a few KB).
+PNG_PALETTE = {"colors": 48, "method": Image.Quantize.MEDIANCUT, "dither": Image.Dither.NONE}
 
 
 def render_png(answer: str, rng=None) -> bytes:
     """Render `answer` as PNG bytes (WIDTH x HEIGHT, no text metadata)."""
-    img = render_image(answer, rng=rng)
-    # an adaptive palette keeps the file small (a few KB)
-    img = img.quantize(colors=48, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    img = render_image(answer, rng=rng).quantize(**PNG_PALETTE)
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=True)
     return buf.getvalue()

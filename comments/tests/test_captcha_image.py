@@ -16,13 +16,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
+from comments import captcha_draw  # noqa: E402
+from comments.captcha_draw import bezier as _bezier  # noqa: E402
+from comments.captcha_draw import font as _font  # noqa: E402
+from comments.captcha_draw import thick_polyline as _thick_polyline  # noqa: E402
 from comments.captcha_image import (  # noqa: E402
     ALPHABET,
     HEIGHT,
     WIDTH,
-    _bezier,
-    _font,
-    _thick_polyline,
     normalize,
     random_answer,
     render_image,
@@ -141,8 +142,9 @@ def test_empty_answer_is_refused():
 
 # --- what a reader sees: five dark characters across the picture ----------
 
-# Luminance under which a pixel is "ink": the letters' dark colours are under
-# it, the background and the brighter ribbons behind the letters are not.
+# Luminance under which a pixel is "ink": the letters' dark colours (and the
+# dark ribbon behind them) are under it, the background and the brighter
+# ribbon are not.
 INK_LUMINANCE = 100
 
 
@@ -276,3 +278,66 @@ def test_thick_polyline_has_round_joints():
     # the outer side of the sharp bend is filled (no notch at the corner)
     assert _ink(img, 50, 16)
     assert not _ink(img, 50, 12)
+
+
+# --- what a tuned attacker meets -------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_dark_band_runs_behind_the_whole_text(seed, monkeypatch):
+    """With the characters left out, the middle of the picture still holds
+    a band of ink as dark as the letters, at least 3 pixels thick in every
+    column: no threshold on darkness or colour keeps the characters apart
+    from it (a thin crossing line alone would be opened away)."""
+    drawn = captcha_draw.glyph
+
+    def invisible(*args, **kwargs):
+        layer = drawn(*args, **kwargs)
+        layer.putalpha(0)
+        return layer
+
+    monkeypatch.setattr(captcha_draw, "glyph", invisible)
+    columns = _ink_columns(render_image("ACEFH", rng=random.Random(seed)))
+    banded = sum(dark >= 3 for dark in columns[50:150])
+    assert banded >= 95, banded
+
+
+def test_each_character_shades_between_two_inks_no_neighbour_shares(monkeypatch):
+    """Grouping the dark pixels by colour gives no group per character:
+    each one is drawn in two inks, and neighbours share none of them (so a
+    person still tells neighbours apart)."""
+    calls = []
+    drawn = captcha_draw.glyph
+
+    def record(ch, size, inks, rng, **kwargs):
+        calls.append(inks)
+        return drawn(ch, size, inks, rng, **kwargs)
+
+    monkeypatch.setattr(captcha_draw, "glyph", record)
+    for seed in range(5):
+        calls.clear()
+        render_image("ACEFH", rng=random.Random(seed))
+        assert len(calls) == 5
+        for top, bottom in calls:
+            assert top != bottom
+        for first, second in itertools.pairwise(calls):
+            assert not set(first) & set(second), (first, second)
+
+
+def test_a_glyph_shades_from_its_first_ink_at_the_top_to_its_second():
+    top, bottom = (200, 0, 0), (0, 0, 200)
+    layer = captcha_draw.glyph(
+        "H", 90, (top, bottom), random.Random(1), stroke=2, rotate=0, shear=0
+    )
+    px = layer.load()
+    height = layer.height
+    upper = [px[x, y] for x in range(layer.width) for y in range(height // 6) if px[x, y][3] > 250]
+    lower = [
+        px[x, y]
+        for x in range(layer.width)
+        for y in range(height * 5 // 6, height)
+        if px[x, y][3] > 250
+    ]
+    assert upper and lower
+    assert all(r > 150 and b < 50 for r, _, b, _ in upper)
+    assert all(b > 150 and r < 50 for r, _, b, _ in lower)
