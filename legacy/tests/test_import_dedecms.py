@@ -188,6 +188,14 @@ def test_latin1_tables_holding_gbk_bytes_read_right(site_root):
     assert Comment.objects.filter(body="写得很实在,照着做了第一周。").exists()
 
 
+def test_a_mistyped_site_root_stops_before_anything_is_written(old_database, tmp_path):
+    missing = tmp_path / "wwwroot"
+    with pytest.raises(CommandError, match="--site-root 目录不存在") as error:
+        call_command("import_dedecms", "--database-url", old_database, "--site-root", str(missing))
+    assert str(missing) in str(error.value) and "没有导入任何内容" in str(error.value)
+    assert not Article.objects.exists()
+
+
 def test_a_wrong_prefix_or_server_is_a_clear_error(old_database):
     with pytest.raises(CommandError, match="没有织梦的表 wp_arctype"):
         call_command("import_dedecms", "--database-url", old_database, "--table-prefix", "wp_")

@@ -187,3 +187,12 @@ def test_body_html_keeps_block_content():
 def test_a_missing_file(tmp_path):
     _, _, failed = run_import(tmp_path / "none.xml")
     assert "文件不存在" in failed
+
+
+def test_a_mistyped_uploads_folder_stops_before_anything_is_written(tmp_path):
+    _, _, failed = run_import(WXR / "shop-1.2.xml", "--uploads", str(tmp_path / "uplaods"))
+    assert failed == (
+        f"--uploads 目录不存在:{tmp_path / 'uplaods'}(应为旧站的 wp-content/uploads)。"
+        "没有导入任何内容。"
+    )
+    assert not Article.objects.exists()

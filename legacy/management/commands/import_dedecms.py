@@ -10,6 +10,7 @@ old address. Safe to run again: rows are keyed on their old ids.
 
 import html
 import re
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -55,6 +56,11 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告,不写入任何数据")
 
     def handle(self, *args, database_url, table_prefix, site_root, dry_run, **options):
+        if site_root and not Path(site_root).is_dir():
+            raise CommandError(
+                f"--site-root 目录不存在:{site_root}(应为旧站的网站根目录,含 uploads/)。"
+                "没有导入任何内容。"
+            )
         try:
             connection = dedecms.connect(database_url)
             db = dedecms.DedeDatabase(connection, table_prefix)

@@ -46,6 +46,10 @@ class Command(BaseCommand):
     def handle(self, *args, file, uploads, dry_run, **options):
         if not file.is_file():
             raise CommandError(f"文件不存在:{file}")
+        if uploads and not Path(uploads).is_dir():
+            raise CommandError(
+                f"--uploads 目录不存在:{uploads}(应为旧站的 wp-content/uploads)。没有导入任何内容。"
+            )
         try:
             total, self.attachments = self.scan(file)
         except wordpress.WxrError as error:
