@@ -24,6 +24,7 @@ from taggit.models import Tag, TaggedItem
 
 from .models import Article
 from .signals import gather_for_index, index_once_per_article
+from .text import keywords_from
 from .version import content_changed
 
 CHUNK = 500
@@ -107,7 +108,7 @@ def _write(entries, skip_existing):
         article.prepare()
         chosen = list({tags[name.lower()].pk: tags[name.lower()] for name in entry.tags}.values())
         if not article.seo_keywords.strip():  # as Article.fill_seo_keywords()
-            article.seo_keywords = _keywords(
+            article.seo_keywords = keywords_from(
                 sorted(t.name for t in chosen) or [article.category.name]
             )
         article.updated_at = now
@@ -124,16 +125,6 @@ def _write(entries, skip_existing):
     if written:
         content_changed()
     return results
-
-
-def _keywords(names):
-    keywords = ""
-    for name in names:
-        candidate = f"{keywords},{name}" if keywords else name
-        if len(candidate) > 200:
-            break
-        keywords = candidate
-    return keywords
 
 
 def _link_tags(articles, wanted, changed):

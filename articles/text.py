@@ -1,5 +1,6 @@
 """Plain text and excerpts of article bodies: what lists, sidebars and meta
-descriptions show of an article, without markup."""
+descriptions show of an article, without markup; and the SEO keywords made
+from its tag names."""
 
 import html
 import re
@@ -27,3 +28,15 @@ def cut(plain: str, length: int = 80) -> str:
 def excerpt(text: str, length: int = 80) -> str:
     """Plain text of `text` (HTML allowed), cut to `length` characters with '...'."""
     return cut(plain_text(text), length)
+
+
+def keywords_from(names, limit: int = 200) -> str:
+    """The names joined with commas, as many whole ones as fit in `limit`
+    characters (the SEO keywords field's length)."""
+    keywords = ""
+    for name in names:
+        candidate = f"{keywords},{name}" if keywords else name
+        if len(candidate) > limit:
+            break
+        keywords = candidate
+    return keywords

@@ -14,7 +14,7 @@ from taggit.managers import TaggableManager
 from .. import images
 from ..querysets import ArticleQuerySet, State, Status, state_of
 from ..sanitize import clean_html
-from ..text import cut, excerpt, plain_text
+from ..text import cut, excerpt, keywords_from, plain_text
 from ..validators import slug_format, validate_category_slug
 
 IMG_SRC_RE = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]+)\"", re.I)
@@ -198,13 +198,7 @@ class Article(models.Model):
         after the tags are saved. Returns whether anything changed."""
         if self.seo_keywords.strip():
             return False
-        names = sorted(self.tags.names()) or [self.category.name]
-        keywords = ""
-        for name in names:
-            candidate = f"{keywords},{name}" if keywords else name
-            if len(candidate) > 200:
-                break
-            keywords = candidate
+        keywords = keywords_from(sorted(self.tags.names()) or [self.category.name])
         self.seo_keywords = keywords
         Article.objects.filter(pk=self.pk).update(seo_keywords=keywords)
         return True

@@ -108,3 +108,114 @@ def test_a_tag_whose_slug_is_taken_gets_another():
     write_articles([entry])
     tag = Tag.objects.get(name="SEO")
     assert tag.slug != "seo" and tag.slug.startswith("seo")
+
+
+def test_two_new_tags_of_one_chunk_with_the_same_slug_each_get_one():
+    category = make_category()
+    first, second = entries(category, 2)
+    first.tags, second.tags = ["双 11"], ["双-11"]
+    write_articles([first, second])
+    slugs = sorted(Tag.objects.filter(name__in=["双 11", "双-11"]).values_list("slug", flat=True))
+    assert len(slugs) == 2 and len(set(slugs)) == 2
+
+
+def test_keywords_from_the_tags_stop_at_the_last_whole_name_that_fits():
+    category = make_category()
+    fits, too_long = entries(category, 2)
+    fits.tags = ["a" * 100, "b" * 99]  # "a...a,b...b": exactly 200 characters
+    too_long.tags = ["c" * 100, "d" * 100]  # 201: only the first fits
+    write_articles([fits, too_long])
+    by_title = dict(Article.objects.values_list("title", "seo_keywords"))
+    assert by_title["文章0"] == "a" * 100 + "," + "b" * 99
+    assert by_title["文章1"] == "c" * 100
+
+
+def test_a_rerun_leaves_tag_links_of_other_kinds_of_object_alone():
+    """Tag links are generic: a link of another model with the same object
+    id is not one of the article's links, and survives its re-import."""
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import TaggedItem
+
+    category = make_category()
+    ((_, article),) = write_articles(entries(category, 1))
+    other_kind = ContentType.objects.get_for_model(type(category))
+    TaggedItem.objects.create(
+        tag=Tag.objects.create(name="分类的标签"), content_type=other_kind, object_id=article.pk
+    )
+    write_articles(entries(category, 1, title="改过"))  # a re-run with other tags
+    assert TaggedItem.objects.filter(content_type=other_kind, object_id=article.pk).exists()
+
+
+class Recorder:
+    """A Chunks writer that records each chunk and fails on rows named "bad"."""
+
+    def __init__(self):
+        self.chunks, self.done, self.failed = [], [], []
+
+    def write(self, rows):
+        self.chunks.append(list(rows))
+        if "bad" in rows:
+            raise ValueError("坏行")
+        return list(rows)
+
+    def chunker(self, size=10):
+        from articles.bulk import Chunks
+
+        return Chunks(
+            self.write,
+            done=self.done.append,
+            fail=lambda row, error: self.failed.append((row, str(error))),
+            size=size,
+        )
+
+
+def test_rows_gather_into_one_chunk_until_it_is_full():
+    recorder = Recorder()
+    chunks = recorder.chunker(size=2)
+    chunks.add("r1")
+    chunks.add("r2")  # the chunk is full: written now
+    assert recorder.chunks == [["r1", "r2"]]
+    chunks.add("r3")
+    chunks.add("r4", key="k4")
+    chunks.add("r5", key="k5")  # distinct keys share a chunk
+    chunks.flush()
+    assert recorder.chunks == [["r1", "r2"], ["r3", "r4"], ["r5"]]
+
+
+def test_rows_without_a_key_never_start_a_new_chunk():
+    recorder = Recorder()
+    chunks = recorder.chunker()
+    for row in ("r1", "r2", "r3"):
+        chunks.add(row)
+    chunks.flush()
+    assert recorder.chunks == [["r1", "r2", "r3"]]
+
+
+def test_a_key_seen_again_starts_a_new_chunk():
+    recorder = Recorder()
+    chunks = recorder.chunker()
+    chunks.add("first", key="old:1")
+    chunks.add("other", key="old:2")
+    chunks.add("again", key="old:1")  # the same article: after the first is written
+    chunks.flush()
+    assert recorder.chunks == [["first", "other"], ["again"]]
+
+
+def test_a_refused_chunk_is_written_again_row_by_row_and_the_bad_row_named():
+    recorder = Recorder()
+    chunks = recorder.chunker()
+    for row in ("r1", "bad", "r3"):
+        chunks.add(row)
+    chunks.flush()
+    assert recorder.chunks == [["r1", "bad", "r3"], ["r1"], ["bad"], ["r3"]]
+    assert recorder.failed == [("bad", "坏行")]
+    assert recorder.done == [["r1"], ["r3"]]
+
+
+def test_a_refused_single_row_is_named_once_without_a_second_try():
+    recorder = Recorder()
+    chunks = recorder.chunker()
+    chunks.add("bad")
+    chunks.flush()
+    assert recorder.chunks == [["bad"]]
+    assert recorder.failed == [("bad", "坏行")] and recorder.done == []
