@@ -383,3 +383,116 @@ def test_category_map_sends_an_old_slug_to_an_existing_category(tmp_path, capsys
     ]:
         with pytest.raises(CommandError, match=message):
             run_import(tmp_path, line(), category_map=[bad])
+
+
+def test_the_queries_of_an_import_do_not_grow_with_its_lines(tmp_path):
+    """Categories are read once per run, not once per line: ten lines of
+    one category cost the queries of two."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_category(name="拼多多", slug="pdd")
+
+    def queries(count, run):
+        lines = [line(title=f"{run}{n}", source_url=f"https://old.example/{run}/{n}",
+                      tags=["活动报名"]) for n in range(count)]  # fmt: skip
+        with CaptureQueriesContext(connection) as captured:
+            run_import(tmp_path, *lines)
+        return len(captured.captured_queries)
+
+    queries(1, "warm")  # what a process reads once (the tag, content types)
+    assert queries(10, "many") == queries(2, "few")
+
+
+def test_the_largest_read_count_is_taken_and_one_more_is_refused_in_words(tmp_path, capsys):
+    from articles.management.commands.import_articles import MAX_VIEWS
+
+    with pytest.raises(CommandError, match="失败 1 行"):
+        run_import(
+            tmp_path,
+            line(views=MAX_VIEWS, source_url="https://old.example/max"),
+            line(views=MAX_VIEWS + 1, source_url="https://old.example/over"),
+        )
+    assert Article.objects.get().views == MAX_VIEWS
+    assert reported(capsys.readouterr().err) == {2: f"字段 “views” 不能超过 {MAX_VIEWS}"}
+
+
+def test_a_time_out_of_the_storable_range_is_refused_in_words(tmp_path, capsys):
+    with pytest.raises(CommandError, match="失败 1 行"):
+        run_import(tmp_path, line(published_at="0001-01-01T00:00:00+08:00"))
+    assert reported(capsys.readouterr().err) == {
+        1: "published_at “0001-01-01T00:00:00+08:00” 超出可保存的时间范围"
+    }
+
+
+@pytest.mark.parametrize("bad", ["=pdd-yunying", "pdd=", " = ", "pdd"])
+def test_a_category_map_without_both_slugs_is_refused(tmp_path, bad):
+    make_category(name="拼多多运营", slug="pdd-yunying")
+    with pytest.raises(CommandError, match=f"应写成 旧别名=新别名,而不是 “{re.escape(bad)}”"):
+        run_import(tmp_path, line(), category_map=[bad])
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(("created", "analysed"), [(2, True), (1, False)])
+def test_the_planner_statistics_are_updated_from_the_threshold_on(
+    tmp_path, monkeypatch, created, analysed
+):
+    from articles.management.commands import import_articles
+
+    calls = []
+    monkeypatch.setattr(import_articles, "STATISTICS_FROM_ARTICLES", 2)
+    monkeypatch.setattr(import_articles, "update_statistics", lambda: calls.append(1))
+    lines = [
+        line(title=f"第{n}篇", source_url=f"https://old.example/s/{n}") for n in range(created)
+    ]
+    run_import(tmp_path, *lines)
+    assert bool(calls) is analysed
+
+
+def test_the_help_says_what_each_option_does():
+    from articles.management.commands.import_articles import Command
+
+    text = Command().create_parser("manage.py", "import_articles").format_help()
+    assert "跳过 source_url 已存在的文章(不覆盖已有内容和阅读量)。" in text
+    assert "--category-map OLD=NEW" in text
+    assert "把文件里的分类别名 OLD 换成本站已有的 NEW,可写多次。" in text
+
+
+def test_a_category_map_with_two_equals_signs_is_refused(tmp_path):
+    make_category(name="拼多多运营", slug="pdd-yunying")
+    with pytest.raises(CommandError, match="本站没有别名为 “x=pdd-yunying” 的分类"):
+        run_import(tmp_path, line(), category_map=["pdd=x=pdd-yunying"])
+
+
+def test_several_category_maps_are_all_applied(tmp_path):
+    first = make_category(name="拼多多运营", slug="pdd-yunying")
+    second = make_category(name="淘宝运营", slug="taobao")
+    run_import(
+        tmp_path,
+        line(category_name=...),
+        line(category="tb", category_name=..., source_url="https://old.example/tb"),
+        category_map=["pdd=pdd-yunying", "tb=taobao"],
+    )
+    assert {a.category for a in Article.objects.all()} == {first, second}
+
+
+def test_an_unexpected_validation_error_of_a_line_is_reported_for_that_line(
+    tmp_path, capsys, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+
+    from articles.management.commands import import_articles
+
+    real = import_articles.prepare_article
+
+    def refusing_the_second(record, **kwargs):
+        if record.get("title") == "第2篇":
+            raise ValidationError("不可用的值")
+        return real(record, **kwargs)
+
+    monkeypatch.setattr(import_articles, "prepare_article", refusing_the_second)
+    lines = [line(title=f"第{n}篇", source_url=f"https://old.example/v/{n}") for n in (1, 2, 3)]
+    with pytest.raises(CommandError, match="失败 1 行"):
+        run_import(tmp_path, *lines)
+    assert reported(capsys.readouterr().err) == {2: "数据有误:['不可用的值']"}
+    assert Article.objects.count() == 2

@@ -143,17 +143,6 @@ def _category(record, known, mapping=None, notes=None):
     return category
 
 
-def import_line(
-    record, *, base_dir, skip_existing=False, categories=None, mapping=None, notes=None
-):
-    """Create or update one article from a parsed line; returns 'created',
-    'updated' or 'skipped'."""
-    entry = prepare_article(
-        record, base_dir=base_dir, categories=categories, mapping=mapping, notes=notes
-    )
-    return write_articles([entry], skip_existing=skip_existing)[0][0]
-
-
 def prepare_article(record, *, base_dir, categories=None, extra=None, mapping=None, notes=None):
     """One line (or an old site's row, legacy/) checked and ready for
     articles/bulk.py: an Entry, or LineError. `extra` sets further
