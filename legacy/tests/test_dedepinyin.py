@@ -4,7 +4,7 @@
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from articles.models import Article
 from legacy import dedenames, dedepinyin
@@ -103,3 +103,14 @@ def test_a_site_root_without_the_table_falls_back_and_says_so(client, tmp_path):
     response = client.get("/kaidian/zhangshakaidian_3bu_201.html")
     assert (response.status_code, response["Location"]) == (301, article.get_absolute_url())
     assert "含多音字的标题可能与旧站不同" in report
+
+
+def test_a_table_that_cannot_be_read_stops_before_anything_is_written(www, monkeypatch):
+    def refused(path):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(dedepinyin, "read_table", refused)
+    with pytest.raises(CommandError, match=r"读不了旧站的拼音表 .*pinyin\.dat"):
+        call_command("import_dedecms", "--database-url", build(), "--table-prefix", "pt_",
+                     "--site-root", str(www), stdout=io.StringIO())  # fmt: skip
+    assert not Article.objects.exists()
