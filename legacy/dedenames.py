@@ -7,7 +7,7 @@ class; read in DedeCMS's public source, written here afresh):
   `{timestamp}`, `{aid}`, `{cc}` (the digits of month, day, id and year
   with each pair that is a letter's code turned into that letter),
   `{pinyin}` / `{py}` (the title in pinyin, or its initials, then `_` and
-  the id); a custom `filename` replaces the rule's file name; `index.html`
+  the id; legacy/dedepinyin.py); a custom `filename` replaces the rule's file name; `index.html`
   is dropped when the site names articles by folder (cfg_arc_dirname);
 - a multi-page article (`#p#分页标题#e#` in the body): page N adds `_N`
   before the extension, `/plus/view-ID-N.html` dynamically;
@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from .dedecms import DEDE_ZONE, moment
+from .dedepinyin import pinyin_name
 
 DEFAULT_NAMERULE = "{typedir}/{Y}/{M}{D}/{aid}.html"
 DEFAULT_NAMERULE2 = "{typedir}/list_{tid}_{page}.html"
@@ -36,14 +37,16 @@ class Site:
     cmspath: str = ""  # e.g. "/cms": DedeCMS installed in a sub-folder
     arcdir: str = "/a"  # where articles of a category without typedir go
     arc_dirname: bool = True  # {aid}/index.html is linked as {aid}/
+    pinyin: dict | None = None  # the old site's pinyin table (legacy/dedepinyin.py)
 
     @classmethod
-    def from_settings(cls, settings):
+    def from_settings(cls, settings, pinyin=None):
         cmspath = "/" + (settings.get("cfg_cmspath") or "").strip().strip("/")
         return cls(
             cmspath="" if cmspath == "/" else cmspath,
             arcdir=(settings.get("cfg_arcdir") or "/a").strip() or "/a",
             arc_dirname=(settings.get("cfg_arc_dirname") or "Y").strip().upper() != "N",
+            pinyin=pinyin,
         )
 
     def plus(self, name):
@@ -85,31 +88,6 @@ def letters(digits):
     return "".join(out)
 
 
-def pinyin_name(title, *, initials=False):
-    """The title as DedeCMS spells it in a file name: each Chinese
-    character by its pinyin (or its first letter), ASCII letters and digits
-    as they are, anything else `_`. DedeCMS reads one sound per character
-    from its own table; pypinyin's most common sound is the same for most
-    characters, not all (see the import report)."""
-    from pypinyin import Style, pinyin
-
-    out = []
-    for char in (title or "").strip():
-        if char.isascii():
-            out.append(char if char.isalnum() else "_")
-            continue
-        try:
-            char.encode("gbk")
-        except UnicodeEncodeError:
-            continue  # DedeCMS's conversion to GBK drops it
-        sound = pinyin(char, style=Style.NORMAL, errors=lambda _: [""])[0][0]
-        if not sound or not sound.isascii() or not sound.isalpha():
-            out.append("_")
-        else:
-            out.append(sound[0] if initials else sound)
-    return "".join(out)
-
-
 def article_path(archive, category, site):
     """The static page DedeCMS gave an article, or None when it had only
     dynamic addresses (not made as HTML, or paid reading)."""
@@ -138,8 +116,10 @@ def article_path(archive, category, site):
         rule = rule.replace(placeholder, value)
     if "{p" in rule:
         title = archive["title"]
-        rule = rule.replace("{pinyin}", f"{pinyin_name(title)}_{aid}")
-        rule = rule.replace("{py}", f"{pinyin_name(title, initials=True)}_{aid}")
+        spelt = pinyin_name(title, table=site.pinyin)
+        rule = rule.replace("{pinyin}", f"{spelt}_{aid}")
+        initials = pinyin_name(title, initials=True, table=site.pinyin)
+        rule = rule.replace("{py}", f"{initials}_{aid}")
     path = "/" + rule.lstrip("/")
     if site.arc_dirname and path.endswith("/index.html"):
         path = path[: -len("index.html")]

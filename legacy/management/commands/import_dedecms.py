@@ -21,7 +21,7 @@ from articles.bulk import Chunks, tags_named
 from articles.management.commands.import_articles import MAX_VIEWS, LineError, prepare_article
 from articles.models import Article
 from articles.version import one_bump_at_the_end
-from legacy import dedecms, dedenames
+from legacy import dedecms, dedenames, dedepinyin
 from legacy.bodies import OldImages, rewrite_body
 from legacy.chunks import Row, Written, old_address_links, record_addresses, write_rows
 from legacy.importing import Report, RowError, finish_run, valid_ip, write_category
@@ -52,7 +52,7 @@ class Command(BaseCommand):
             "--database-url", required=True, help="mysql://用户:密码@主机:端口/数据库名"
         )
         parser.add_argument("--table-prefix", default="dede_", help="表前缀,默认 dede_")
-        parser.add_argument("--site-root", help="旧站网站根目录(含 uploads/),用来复制图片")
+        parser.add_argument("--site-root", help="旧站网站根目录(含 uploads/、include/data/)")
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告,不写入任何数据")
 
     def handle(self, *args, database_url, table_prefix, site_root, dry_run, **options):
@@ -61,6 +61,7 @@ class Command(BaseCommand):
                 f"--site-root 目录不存在:{site_root}(应为旧站的网站根目录,含 uploads/)。"
                 "没有导入任何内容。"
             )
+        pinyin = dedepinyin.site_table(site_root)  # the old site's own pinyin table
         try:
             connection = dedecms.connect(database_url)
             db = dedecms.DedeDatabase(connection, table_prefix)
@@ -74,7 +75,7 @@ class Command(BaseCommand):
             # One content-version bump at the end; the search index is
             # written a chunk at a time (articles/bulk.py).
             with transaction.atomic(), one_bump_at_the_end():
-                self.run(db)
+                self.run(db, pinyin)
                 if dry_run:
                     raise DryRun
         except DryRun:
@@ -85,9 +86,9 @@ class Command(BaseCommand):
 
     # -- the steps ------------------------------------------------------------
 
-    def run(self, db):
+    def run(self, db, pinyin_table):
         self.categories = {}  # tid -> (Category, arctype row)
-        self.site = dedenames.Site.from_settings(db.settings())
+        self.site = dedenames.Site.from_settings(db.settings(), pinyin=pinyin_table)
         if self.site.cmspath:
             self.report.notes.append(
                 f"旧站装在子目录 {self.site.cmspath}(cfg_cmspath),旧地址都带上它"
@@ -206,10 +207,7 @@ class Command(BaseCommand):
         rule = (type_row["namerule"] or "").lower()
         if any(p in rule for p in dedenames.PINYIN_RULE) and type_row["id"] not in self.pinyin:
             self.pinyin.add(type_row["id"])
-            self.report.notes.append(
-                f"栏目 {type_row['id']} 的命名规则 {type_row['namerule']} 用标题拼音:按常用读音推算,"
-                "含多音字的标题可能与旧站不同,这些文章仍有 /plus/view.php?aid= 形式的旧地址"
-            )
+            self.report.notes.append(dedepinyin.note(type_row, self.site.pinyin))
         comments = [
             {
                 "old_id": str(row["id"]),
