@@ -496,3 +496,27 @@ def test_an_unexpected_validation_error_of_a_line_is_reported_for_that_line(
         run_import(tmp_path, *lines)
     assert reported(capsys.readouterr().err) == {2: "数据有误:['不可用的值']"}
     assert Article.objects.count() == 2
+
+
+def test_the_command_line_takes_several_category_maps():
+    from articles.management.commands.import_articles import Command
+
+    parser = Command().create_parser("manage.py", "import_articles")
+    options = parser.parse_args(
+        ["a.jsonl", "--category-map", "pdd=pdd-yunying", "--category-map", "tb=taobao"]
+    )
+    assert options.category_map == ["pdd=pdd-yunying", "tb=taobao"]
+    assert parser.parse_args(["a.jsonl"]).category_map == []
+
+
+def test_a_new_slug_sent_to_an_existing_category_is_noted_once(tmp_path, capsys):
+    make_category(name="拼多多", slug="pinduoduo")
+    run_import(
+        tmp_path,
+        line(),
+        line(title="第二篇", source_url="https://old.example/2"),
+        line(title="第三篇", source_url="https://old.example/3"),
+    )
+    out = capsys.readouterr().out
+    assert out.count("已有分类 /pinduoduo/ 使用") == 1
+    assert "新增 3 篇" in out

@@ -143,10 +143,11 @@ def _category(record, known, mapping=None, notes=None):
     return category
 
 
-def prepare_article(record, *, base_dir, categories=None, extra=None, mapping=None, notes=None):
+def prepare_article(record, *, base_dir, categories, extra=None, mapping=None, notes=None):
     """One line (or an old site's row, legacy/) checked and ready for
-    articles/bulk.py: an Entry, or LineError. `extra` sets further
-    Article fields (SEO keywords, pinning)."""
+    articles/bulk.py: an Entry, or LineError. `categories` ({slug:
+    Category}) is the run's, filled as new ones are made; `extra` sets
+    further Article fields (SEO keywords, pinning)."""
     if not isinstance(record, dict):
         raise LineError("每行应是一个 JSON 对象")
     fields = {
@@ -160,9 +161,7 @@ def prepare_article(record, *, base_dir, categories=None, extra=None, mapping=No
     fields["summary"] = _text(record, "summary")
     source_url = _text(record, "source_url", max_length=500)
     cover = _cover(record, base_dir)
-    fields["category"] = _category(
-        record, {} if categories is None else categories, mapping=mapping, notes=notes
-    )
+    fields["category"] = _category(record, categories, mapping=mapping, notes=notes)
     if views is not None:
         fields["views"] = views
     if cover:
