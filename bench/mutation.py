@@ -87,6 +87,7 @@ MODULES = {
     ],
     "pagecache/wsgi.py": [
         "pagecache/tests/test_wsgi.py",
+        "pagecache/tests/test_metrics.py",
         "pagecache/tests/test_health.py",
         "pagecache/tests/test_middleware.py",
         "pagecache/tests/test_keys.py",

@@ -441,3 +441,24 @@ def test_every_request_makes_sure_one_background_writer_runs(counter, threads):
     counter.keep_flushing()
     counter.add(make_article().pk)
     assert len(threads.started) == 1
+
+
+def memory_gauge():
+    from articles.metrics import READS_IN_MEMORY
+
+    return READS_IN_MEMORY._value.get()
+
+
+def test_the_memory_gauge_is_emptied_by_discarding_and_in_a_forked_worker(counter, monkeypatch):
+    monkeypatch.setattr(reads_redis, "shared_store", lambda: None)  # reads wait in memory
+    article = make_article(views=0)
+    for _ in range(3):
+        counter.add(article.pk)
+    assert memory_gauge() >= 3
+    counter.discard_pending()
+    assert memory_gauge() == 0
+    counter.add(article.pk)
+    for name in ("_pending", "_timer", "_lock", "_own_batches"):
+        monkeypatch.setattr(reads, name, getattr(reads, name))
+    reads_module._start_afresh_in_child()  # the child holds none of its parent's reads
+    assert memory_gauge() == 0

@@ -320,3 +320,12 @@ def test_the_total_waiting_counts_the_hash_and_the_batches_taken(article):
     assert reads_redis.total_pending(store) == 3
     assert counter.flush() == 1  # the young batch stays until its taker is presumed dead
     assert reads_redis.total_pending(store) == 2
+
+
+def test_the_total_waiting_counts_every_batch_taken(article):
+    counter = ReadCounter()
+    for n in range(3):
+        counter.add(article.pk)
+        take_a_batch(counter, f"held-{n}")  # three batches nobody wrote yet
+    counter.add(article.pk)
+    assert reads_redis.total_pending(reads_redis.shared_store()) == 4
