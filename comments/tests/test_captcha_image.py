@@ -341,3 +341,20 @@ def test_a_glyph_shades_from_its_first_ink_at_the_top_to_its_second():
     assert upper and lower
     assert all(r > 150 and b < 50 for r, _, b, _ in upper)
     assert all(b > 150 and r < 50 for r, _, b, _ in lower)
+
+
+def test_the_png_is_saved_as_small_as_pillow_can_make_it():
+    """Every captcha image goes to a phone: the PNG is written with
+    Pillow's optimize pass (re-saving the same picture cannot shrink it)."""
+    png = render_png("K7M3Q", rng=random.Random(11))
+    with Image.open(io.BytesIO(png)) as image:
+        image.load()
+        again = io.BytesIO()
+        image.save(again, format="PNG", optimize=True)
+    assert len(png) <= len(again.getvalue())
+
+
+def test_an_answer_of_no_symbols_is_a_programming_error_said_plainly():
+    with pytest.raises(ValueError) as error:
+        random_answer(0)
+    assert str(error.value) == "length must be at least 1"
