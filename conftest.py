@@ -56,6 +56,14 @@ def _plain_static_files_and_empty_cache(settings, tmp_path):
     # test's transaction (rows left for the next tests on PostgreSQL).
     settings.LEGACY_404_FLUSH_SECONDS = 3600  # tests flush the 404 log themselves
     not_found_log._pending.clear()
+    # Pages in files (without Redis) go to a folder of the test's own, and
+    # pages to render again wait for the test to drain them.
+    if "pages" in settings.CACHES:
+        settings.CACHES = {
+            **settings.CACHES,
+            "pages": {**settings.CACHES["pages"], "LOCATION": str(tmp_path / "pages")},
+        }
+    settings.PAGE_REFRESH_IN_BACKGROUND = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -262,4 +262,4 @@ def _forget_the_old_site():
     for alias in settings.CACHES:
         caches[alias].clear()
     version.forget()
-    bump()
+    bump(every_page=True)

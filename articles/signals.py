@@ -76,4 +76,4 @@ def _migrated(sender, using, **kwargs):
     if sender.name != "articles":  # once per run, not once per app
         return
     if ContentVersion._meta.db_table in connections[using].introspection.table_names():
-        bump(using)
+        bump(using, every_page=True)

@@ -9,11 +9,10 @@ re-reads it every PAGE_CACHE_VERSION_SECONDS. The row also holds the next
 time a scheduled article goes live; passing that time bumps the version too.
 
 Visible comments change one article page only: instead of a bump, they
-stamp the article (`comments_changed_at`), and each process reads the stamps
-incrementally with the version. A process keeps only the stamps of the last
-`stamp_window()` seconds, longer than any cached page lives: an older stamp
-can no longer tell a fresh page from a stale one, so every process reads it
-as 0. Start-up and memory therefore do not grow with the number of articles.
+stamp the article (`comments_changed_at`). A cached article page is checked
+against that stamp, and the article's `updated_at`, in the one query that
+also reads its count (pagecache/entries.py), so nothing per article is kept
+in a process: start-up and memory do not grow with the number of articles.
 
 The one way to bump is `bump()`; `content_changed()` calls it when the
 surrounding transaction commits.
@@ -23,7 +22,6 @@ import logging
 import threading
 import time
 from contextlib import contextmanager
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -34,30 +32,28 @@ from .models import Article, ContentVersion
 
 logger = logging.getLogger(__name__)
 
-# Longer than a writer can wait for the SQLite write lock (20 s).
-STAMP_OVERLAP = timedelta(seconds=60)
 
-
-def stamp_window() -> timedelta:
-    """How long a comment stamp matters: longer than a cached page can live
-    (in the shared cache, then in a process's own copy), with room for a
-    late commit."""
-    lives = settings.PAGE_CACHE_SECONDS + settings.PAGE_CACHE_LOCAL_SECONDS
-    return timedelta(seconds=lives) + STAMP_OVERLAP
-
-
-def bump(using="default"):
+def bump(using="default", *, every_page=False):
     """A new content version, with the next publish time computed afresh.
-    Returns the row's (version, next_publish_at). Every process drops what
-    it cached within PAGE_CACHE_VERSION_SECONDS; this one at once."""
+    Returns the row's (version, next_publish_at, pages). Every process drops
+    what it cached within PAGE_CACHE_VERSION_SECONDS; this one at once.
+    Article pages are then rendered again as they are read (pagecache/);
+    `every_page` drops them too, for changes the site cannot see (data
+    changed outside it, a restore, a migration)."""
     next_at = Article.objects.using(using).scheduled().aggregate(next=Min("published_at"))["next"]
     rows = ContentVersion.objects.using(using).filter(pk=1)
-    if not rows.update(version=F("version") + 1, next_publish_at=next_at):
+    changes = {"version": F("version") + 1, "next_publish_at": next_at}
+    if every_page:
+        changes["pages"] = F("pages") + 1
+    if not rows.update(**changes):
         ContentVersion.objects.using(using).get_or_create(
             pk=1, defaults={"next_publish_at": next_at}
         )
     version.forget()
-    return rows.values_list("version", "next_publish_at").get()
+    return rows.values_list(*ROW).get()
+
+
+ROW = ("version", "next_publish_at", "pages")
 
 
 class _Version:
@@ -67,9 +63,8 @@ class _Version:
         self._lock = threading.Lock()
         self._value = None
         self._next_publish = None  # a POSIX timestamp, or None
+        self._pages = None
         self._checked = 0.0
-        self._stamps = {}
-        self._stamps_since = None
 
     def current(self) -> int:
         now = time.monotonic()
@@ -103,31 +98,18 @@ class _Version:
         return self._value
 
     def _load(self):
-        row = ContentVersion.objects.filter(pk=1).values_list("version", "next_publish_at").first()
+        row = ContentVersion.objects.filter(pk=1).values_list(*ROW).first()
         self._remember(row or bump())
-        horizon = timezone.now() - stamp_window()
-        since = horizon
-        if self._stamps_since is not None:
-            # A stamp is the writer's clock before its UPDATE waited for the
-            # write lock: it can commit after a later stamp was read.
-            since = max(horizon, self._stamps_since - STAMP_OVERLAP)
-        changed = Article.objects.filter(comments_changed_at__gte=since).order_by()
-        for pk, moment in changed.values_list("pk", "comments_changed_at"):
-            self._stamps[pk] = moment.timestamp()
-            if self._stamps_since is None or moment > self._stamps_since:
-                self._stamps_since = moment
-        oldest = horizon.timestamp()
-        if any(stamp < oldest for stamp in self._stamps.values()):
-            self._stamps = {pk: stamp for pk, stamp in self._stamps.items() if stamp >= oldest}
 
-    def article_stamp(self, article_id) -> float:
-        """When the visible comments of an article last changed (0: never)."""
+    def pages(self) -> int:
+        """The generation of article pages (see bump's `every_page`)."""
         self.current()
-        return self._stamps.get(article_id, 0.0)
+        return self._pages
 
     def _remember(self, row):
-        value, next_publish_at = row
+        value, next_publish_at, pages = row
         self._value = value
+        self._pages = pages
         self._next_publish = next_publish_at.timestamp() if next_publish_at else None
 
     def forget(self):
@@ -188,10 +170,10 @@ def content_changed():
 
 def article_comments_changed(article_ids):
     """Call after the visible comments of these articles change: only their
-    pages go stale, in every process within a second."""
+    pages go stale, in every process at once (the page cache checks the
+    stamp at each hit)."""
 
     def stamp():
         Article.objects.filter(pk__in=list(article_ids)).update(comments_changed_at=timezone.now())
-        version.forget()
 
     transaction.on_commit(stamp)

@@ -20,7 +20,13 @@ from taggit.models import Tag
 
 from .links import absolute_url, page_path
 from .models import Article, Category
-from .pages import PAGE_DATA_SECONDS, article_page_context, public_article, structured_data
+from .pages import (
+    PAGE_DATA_SECONDS,
+    article_page_context,
+    page_row,
+    public_article,
+    structured_data,
+)
 from .paging import ArticlePaginator
 from .reads import is_reader, reads
 from .version import request_version
@@ -153,6 +159,11 @@ class ArticleDetailView(DetailView):
         if self.object.is_public and counts_as_read(request):
             reads.add(self.object.pk)
         self.object.views += reads.pending(self.object.pk)
+        # For the page cache: what this page is rendered from, and its count.
+        request.article_shown = (
+            page_row(self.object.updated_at, self.object.comments_changed_at),
+            self.object.views,
+        )
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):

@@ -20,6 +20,9 @@ by side; every measurement alternates between them:
   sitemap, feed, search and admin pages rendered (the page cache bypassed
   by an unknown query parameter, ?nocache=N);
 - start-up: prepare_site, and serve.py's start to its first 200;
+- manage.py warm_pages on each running site (every article page rendered
+  into the page store, as DedeCMS generates its HTML; --no-warm skips it),
+  after the page rows and before the traffic below;
 - Zipf (s=1.1) reader traffic over all articles at 32 connections (wrk,
   bench/zipf.lua), beside nginx serving a few hundred of the same pages as
   static files (the physical ceiling), in alternation;
@@ -166,6 +169,7 @@ class Site:
             **base_env,
             "DATABASE_URL": db.url,
             "DJANGO_MEDIA_ROOT": str(folder / "media"),
+            "PAGE_CACHE_DIR": str(folder / "pages"),  # without Redis: this site's own
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             # Every simulated reader comes from 127.0.0.1.
             "SEARCH_RATE_LIMIT": "1000000/60",
@@ -695,6 +699,23 @@ def bench_database(kind, args, root):
 
         measure_rows(late=False)
 
+        # Every article page rendered ahead of the traffic (manage.py
+        # warm_pages, DedeCMS's 生成 HTML), on the running sites.
+        report["warm"] = {}
+        if args.warm:
+            for label, site in sites.items():
+                started_warm = time.perf_counter()
+                out = site.manage(
+                    "warm_pages", "--host", f"127.0.0.1:{site.port}", "--processes", "2"
+                )
+                seconds = time.perf_counter() - started_warm
+                rendered = re.search(r"生成 ([\d,]+) 页", out)
+                report["warm"][label] = (
+                    int(rendered.group(1).replace(",", "")) if rendered else 0,
+                    seconds,
+                )
+                say(f"  warm_pages {label}: {out.strip().splitlines()[-1]}")
+
         # Static copies of the most read pages for nginx, under their own paths.
         big = sites["big"]
         static = big.folder / "static"
@@ -757,7 +778,9 @@ def bench_database(kind, args, root):
             random.Random(args.seed + 2).shuffle(shuffled)
             crawl_file = folder / f"crawl-{label}.txt"
             crawl_file.write_text("\n".join(shuffled) + "\n")
-            site.db.bump()  # every page is rendered again, as after a content change
+            # As after a content change elsewhere: lists are rendered again,
+            # article pages served as stored and rendered again in the background.
+            site.db.bump()
             result = run_wrk(
                 f"http://127.0.0.1:{site.port}/",
                 connections=8,
@@ -901,6 +924,14 @@ def print_report(report, args):
             f"| {m['errors']:.0f} | {m['rps'] / z['nginx']['rps']:.1%} | {m['rps'] / z['demo']['rps']:.1%} |"
         )
     say()
+    for label, (rendered, seconds) in report.get("warm", {}).items():
+        say(
+            f"warm_pages, {label}: {rendered:,} article pages rendered into the store in "
+            f"{seconds:.0f} s ({rendered / max(seconds, 0.001):,.0f} pages/s, 2 processes, "
+            "beside the running site), before the Zipf and crawl rounds"
+        )
+    if not report.get("warm"):
+        say("warm_pages: not run (--no-warm): the Zipf and crawl rounds start cold")
     crawl_rates = {}
     for label, c in report["crawl"].items():
         rate = c.get("pages", 0) / c["seconds"] if c.get("seconds") else 0.0
@@ -1010,6 +1041,12 @@ def main():
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=15, help="of each Zipf run")
     parser.add_argument("--crawl-seconds", type=int, default=60)
+    parser.add_argument(
+        "--no-warm",
+        dest="warm",
+        action="store_false",
+        help="skip manage.py warm_pages before the Zipf and crawl rounds",
+    )
     parser.add_argument(
         "--copy-seconds", type=int, default=60, help="to copy pages for nginx (at most 300)"
     )

@@ -325,7 +325,17 @@ else:
             # pages and fragments; a page is tens of KB, a fragment or a
             # count a few hundred bytes, hence the bound in bytes too.
             "OPTIONS": LOCAL_CACHE_OPTIONS,
-        }
+        },
+        # Whole pages in files (pagecache/filecache.py), shared by every
+        # worker of the machine: a page rendered by one is served by all,
+        # and `manage.py warm_pages` renders them ahead of the readers.
+        # About 8 KB a page (compressed); at most PAGE_CACHE_MAX_FILES.
+        "pages": {
+            "BACKEND": "pagecache.filecache.PageFileCache",
+            "LOCATION": env_str("PAGE_CACHE_DIR") or str(BASE_DIR / "var" / "pages"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_FILES", 500_000, minimum=1)},
+        },
     }
 
 # django-axes first: it refuses a locked-out login before a password is checked.
@@ -522,6 +532,18 @@ PAGE_CACHE_VERSION_SECONDS = env_float("PAGE_CACHE_VERSION_SECONDS", 1.0)
 # copy is checked against the content version like the shared one, so this
 # only adds to how far a cached "阅读量" can lag (30 + 5 s).
 PAGE_CACHE_LOCAL_SECONDS = env_int("PAGE_CACHE_LOCAL_SECONDS", 5)
+# Article pages are kept until their article changes, at most this long:
+# each hit reads the article's count and whether it changed, in one query
+# (pagecache/entries.py). A week: a crawler's round of the whole site.
+PAGE_ARTICLE_SECONDS = env_int("PAGE_ARTICLE_SECONDS", 7 * 24 * 3600, minimum=1)
+# An article page served under an older content version is rendered again
+# in the background, at most this many a second per process, at most
+# PAGE_REFRESH_QUEUE waiting (pagecache/refresh.py).
+PAGE_REFRESH_PER_SECOND = env_float("PAGE_REFRESH_PER_SECOND", 5.0)
+PAGE_REFRESH_QUEUE = env_int("PAGE_REFRESH_QUEUE", 1000, minimum=1)
+# ... and one rendered longer ago than this (its sidebars' counts), at its next hit.
+PAGE_REFRESH_AFTER_SECONDS = env_int("PAGE_REFRESH_AFTER_SECONDS", 3600, minimum=1)
+PAGE_REFRESH_IN_BACKGROUND = True
 
 # ---------------------------------------------------------------------------
 # The editors' admin (issue 4): the rich-text editor and the image pipeline.

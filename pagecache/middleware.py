@@ -2,16 +2,16 @@
 
 `PageCacheMiddleware` (first in MIDDLEWARE) stores a response when the
 request is cacheable (keys.eligible), was answered by one of the cached views
-with a 200 that sets no cookie, and no user is logged in. The entry is
-(content version, comment stamp, status, headers, body, article id).
+with a 200 that sets no cookie, and no user is logged in. What an entry
+holds, and how long it is kept: pagecache/entries.py.
 """
 
 from django.conf import settings
-from django.core.cache import cache
 
 from articles.version import request_version, version
 
 from . import keys
+from .entries import make_entry, page_store, seconds_to_keep
 from .wsgi import local_pages
 
 
@@ -21,10 +21,12 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         environ = request.META
+        # the generation first: a bump of both in between leaves a page
+        # that is dropped, never one that outlives it
+        generation = version.pages()
         rendered_with = request_version(request)
         if not keys.eligible(environ):
             return self.get_response(request)
-        stamp = version.article_stamp(keys.article_id(request.path_info) or 0)
         response = self.get_response(request)
         match = request.resolver_match
         if (
@@ -39,17 +41,22 @@ class PageCacheMiddleware:
             if match.view_name == "articles:detail":
                 article_id = int(match.kwargs["pk"])
             headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
-            entry = (
+            # What the article view read when it started (ArticleDetailView):
+            # the article's row, and the count it showed.
+            shown = getattr(request, "article_shown", None)
+            entry = make_entry(
                 rendered_with,
-                stamp if article_id else 0.0,
                 response.status_code,
                 headers,
                 response.content,
-                article_id,
+                article_id=article_id,
+                row=shown[0] if shown else None,
+                views=shown[1] if shown else None,
+                pages=generation,
             )
             raw_path = request.path_info.encode().decode("latin-1")
             key = keys.key(environ, raw_path)
-            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            page_store().set(key, entry, seconds_to_keep(entry))
             if local := local_pages():
                 local.set(key, entry, settings.PAGE_CACHE_LOCAL_SECONDS)
             response["X-Page-Cache"] = "miss"

@@ -13,6 +13,9 @@ class ContentVersion(models.Model):
     version they were rendered with (see articles/version.py)."""
 
     version = models.PositiveBigIntegerField("版本", default=1)
+    # Goes up with the version when every cached page must go, article pages
+    # included (those outlive other version bumps: pagecache/entries.py).
+    pages = models.PositiveBigIntegerField("页面代数", default=1)
     next_publish_at = models.DateTimeField("下次定时发布", null=True, blank=True)
 
     class Meta:

@@ -210,3 +210,25 @@ def test_related_with_everything_equal_is_the_newest_id_first():
     first = make_article(category=other, tags=["选品"], published_at=moment)
     second = make_article(category=other, tags=["选品"], published_at=moment)
     assert Article.objects.published().related_to(article) == [second, first]
+
+
+def test_the_page_cache_s_state_query_follows_the_publication_rule():
+    """articles.pages.article_state is hand-written SQL (it runs on every
+    page-cache hit); it must answer for exactly the articles published()
+    lists, with their count and comparable moments."""
+    from articles.pages import article_state, page_row
+
+    now = timezone.now()
+    live = make_article(views=12)
+    draft = make_article(status=Article.Status.DRAFT)
+    scheduled = make_article(published_at=now + timedelta(hours=1))
+    just_now = make_article(published_at=now - timedelta(seconds=1))
+    Article.objects.filter(pk=live.pk).update(comments_changed_at=now)
+    live.refresh_from_db()
+    published = set(Article.objects.published().values_list("pk", flat=True))
+    for article in (live, draft, scheduled, just_now):
+        state = article_state(article.pk)
+        assert (state is not None) == (article.pk in published), article.title
+    assert article_state(live.pk) == (12, page_row(live.updated_at, now))
+    assert article_state(just_now.pk)[1] == page_row(just_now.updated_at, None)
+    assert article_state(10**9) is None

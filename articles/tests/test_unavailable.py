@@ -57,7 +57,11 @@ def test_cached_pages_are_served_while_the_version_cannot_be_read(article, setti
     status, headers, first = call(article.get_absolute_url())
     assert headers["X-Page-Cache"] == "miss"
     settings.PAGE_CACHE_VERSION_SECONDS = 0  # read it again on every request
-    with mock.patch.object(type(version), "_load", side_effect=database_down):
+    with (
+        mock.patch.object(type(version), "_load", side_effect=database_down),
+        # (on PostgreSQL, closing would end the test's own transaction)
+        mock.patch("articles.version.connection"),
+    ):
         status, headers, second = call(article.get_absolute_url())
     assert status.startswith("200") and headers["X-Page-Cache"] == "hit"
-    assert second == first
+    assert second == first.replace("阅读量:1<", "阅读量:2<")  # its count read afresh

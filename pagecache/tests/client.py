@@ -1,6 +1,7 @@
 """Calls through the page cache's WSGI fast path, as a server makes them,
 for the tests of the page cache, the content version and the read counter."""
 
+import contextlib
 import io
 from wsgiref.util import setup_testing_defaults
 
@@ -35,16 +36,29 @@ def call(path, method="GET", query="", cookie="", user_agent=READER_UA, **extra)
     def start_response(status, headers):
         seen["status"], seen["headers"] = status, dict(headers)
 
+    with _connection_kept():
+        body = b"".join(app(environ, start_response))
+    return seen["status"], seen["headers"], body.decode()
+
+
+def drain():
+    """Render the pages the fast path asked to render again (refresh.py),
+    as its background thread would; returns how many."""
+    with _connection_kept():
+        return app.refresher.drain()
+
+
+@contextlib.contextmanager
+def _connection_kept():
     # Like Django's test client: the request must not close the test's
     # database connection (it holds the test transaction).
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        body = b"".join(app(environ, start_response))
+        yield
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
-    return seen["status"], seen["headers"], body.decode()
 
 
 def stored_views(article):

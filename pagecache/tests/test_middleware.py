@@ -7,16 +7,17 @@ from types import SimpleNamespace
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.http import HttpResponse, StreamingHttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
 
-from articles.models import Article
 from articles.version import bump, version
 from pagecache import keys
+from pagecache.entries import page_store, seconds_to_keep
 from pagecache.middleware import PageCacheMiddleware
 from pagecache.tests.client import call
 
@@ -33,12 +34,15 @@ def through(
     pk=None,
     during=None,
     method="get",
+    shown=None,
     **extra,
 ):
     """(the response, the stored entry or None, its key) of one request
     through the middleware, answered by `view_name` with `response`."""
     request = getattr(RequestFactory(), method)(path, **extra)
     request.user = user or AnonymousUser()
+    if shown is not None:  # what the article view tells the middleware
+        request.article_shown = shown
     if response is None:
         response = HttpResponse("<p>页面</p>")
 
@@ -53,17 +57,21 @@ def through(
 
     answered = PageCacheMiddleware(get_response)(request)
     key = keys.key(request.META, request.path_info.encode().decode("latin-1"))
-    return answered, cache.get(key), key
+    return answered, page_store().get(key), key
 
 
 def test_a_list_page_is_stored_with_the_version_it_was_built_with():
     response, entry, _key = through()
     assert response["X-Page-Cache"] == "miss"
     assert entry is not None
-    rendered_with, stamp, status, headers, body, article_id = entry
-    assert rendered_with == version.current()
-    assert (stamp, status, body, article_id) == (0.0, 200, "<p>页面</p>".encode(), None)
-    assert ("Content-Type", "text/html; charset=utf-8") in headers
+    assert entry.version == version.current()
+    assert (entry.status, entry.body(), entry.article_id, entry.row) == (
+        200,
+        "<p>页面</p>".encode(),
+        None,
+        None,
+    )
+    assert ("Content-Type", "text/html; charset=utf-8") in entry.headers
 
 
 def test_the_length_is_left_to_the_server_that_serves_the_entry():
@@ -71,19 +79,34 @@ def test_the_length_is_left_to_the_server_that_serves_the_entry():
     response["Content-Length"] = "999"
     response["X-Other"] = "kept"
     _response, entry, _key = through(response=response)
-    names = [name.lower() for name, _ in entry[3]]
+    names = [name.lower() for name, _ in entry.headers]
     assert "content-length" not in names and "x-other" in names
 
 
-def test_an_article_page_is_stored_with_its_comment_stamp(article):
-    Article.objects.filter(pk=article.pk).update(comments_changed_at=timezone.now())
-    version.forget()
-    stamp = version.article_stamp(article.pk)
-    assert stamp > 0
+def test_an_article_page_is_stored_split_around_its_count_with_what_it_was_built_from(article):
+    row = (article.updated_at, timezone.now())
+    page = '<h1>文章</h1><span class="views">阅读量:57</span><p>正文 57</p>'
+    _response, entry, _key = through(
+        "articles:detail",
+        response=HttpResponse(page),
+        path=article.get_absolute_url(),
+        pk=article.pk,
+        shown=(row, 57),
+    )
+    assert entry.article_id == article.pk and entry.row == row and entry.views == 57
+    assert len(entry.parts) == 2
+    assert entry.body() == page.encode()
+    assert entry.body(1234) == page.replace("阅读量:57", "阅读量:1234").encode()
+    assert entry.body(1234).count(b"57") == 1  # only the count is replaced
+    assert seconds_to_keep(entry) == settings.PAGE_ARTICLE_SECONDS
+
+
+def test_an_article_page_without_its_count_is_an_ordinary_page(article):
     _response, entry, _key = through(
         "articles:detail", path=article.get_absolute_url(), pk=article.pk
     )
-    assert entry[5] == article.pk and entry[1] == stamp
+    assert entry.article_id == article.pk and entry.row is None and len(entry.parts) == 1
+    assert seconds_to_keep(entry) == settings.PAGE_CACHE_SECONDS
 
 
 def test_a_page_built_while_the_content_changed_is_stored_as_stale():
@@ -91,7 +114,7 @@ def test_a_page_built_while_the_content_changed_is_stored_as_stale():
     the view read may be from before the change."""
     before = version.current()
     _response, entry, _key = through(during=bump)
-    assert entry[0] == before != version.current()
+    assert entry.version == before != version.current()
 
 
 @pytest.mark.parametrize(
@@ -130,13 +153,14 @@ def test_an_uncacheable_request_is_passed_through_untouched():
 
 def test_every_cached_view_is_stored():
     for view_name in keys.CACHED_VIEWS:
-        cache.clear()
+        page_store().clear()
         assert through(view_name, pk=7)[1] is not None, view_name
 
 
 def test_the_entry_lives_page_cache_seconds(settings):
     settings.PAGE_CACHE_SECONDS = 123
-    with mock.patch.object(cache, "set", wraps=cache.set) as stored:
+    store = page_store()
+    with mock.patch.object(store, "set", wraps=store.set) as stored:
         _response, entry, key = through()
     stored.assert_called_once_with(key, entry, 123)
 

@@ -16,5 +16,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         update_statistics()
-        bump()
+        bump(every_page=True)
         self.stdout.write("已刷新:所有页面将在 1 秒内按最新内容重新生成。")
