@@ -127,10 +127,14 @@ def _same_text_elsewhere(article, fingerprint: str) -> int:
     return same.exclude(article=article).count()
 
 
-def comment_create(*, article, nickname: str, body: str, ip: str, user_agent: str) -> Comment:
+def comment_create(
+    *, article, nickname: str, body: str, ip: str, user_agent: str, hold=()
+) -> Comment:
+    """A new comment, shown at once unless a rule holds it; `hold`: reasons
+    the caller already has (the comment then always waits)."""
     long_enough = repeat_length(body) >= settings.COMMENT_REPEAT_MIN_LENGTH
     fingerprint = repeat_fingerprint(body) if long_enough else ""
-    reasons = hold_reasons(
+    reasons = list(hold) + hold_reasons(
         article=article, nickname=nickname, body=body, ip=ip, fingerprint=fingerprint
     )
     return Comment.objects.create(

@@ -32,6 +32,9 @@ def _public_article(article_id):
 
 
 CAPTCHA_TOO_OFTEN = "请求太频繁,请稍后再试。"
+# A comment sent without the captcha: why it waits, as moderators read it.
+HELD_WITHOUT_CAPTCHA = "未填写验证码,选择人工审核"
+WITHOUT_CAPTCHA_TOO_OFTEN = "不填验证码的评论已提交太多次,请稍后再试,或填写图片中的验证码后提交。"
 
 # Why a comment's proof of work was refused, as the reader reads it.
 POW_REFUSED = {
@@ -158,9 +161,23 @@ def comment_post(request, article_id):
             form.is_valid()
             form.add_error(None, POW_REFUSED[refused])
             return _show_form_again(request, article, form, status=400)
-    captcha_ok = captcha_check(
-        key=request.POST.get("captcha_key", ""), answer=request.POST.get("captcha", "")
-    )
+    without_captcha = bool(request.POST.get("without_captcha"))
+    if without_captcha:
+        # The reader cannot read the picture: no answer asked for, and a
+        # moderator decides instead (the comment always waits). Past this
+        # way's own limit the address must answer the picture.
+        wait = rate_limit_attempt(
+            ip, scope="without-captcha", limit=settings.COMMENT_WITHOUT_CAPTCHA_RATE_LIMIT
+        )
+        if wait:
+            form.is_valid()
+            form.add_error(None, WITHOUT_CAPTCHA_TOO_OFTEN)
+            return _show_form_again(request, article, form, status=429)
+        captcha_ok = True
+    else:
+        captcha_ok = captcha_check(
+            key=request.POST.get("captcha_key", ""), answer=request.POST.get("captcha", "")
+        )
     if request.POST.get("website"):
         captcha_ok = False  # the honeypot: same answer as a wrong captcha
     if form.is_valid() and captcha_ok:
@@ -170,6 +187,7 @@ def comment_post(request, article_id):
             body=form.cleaned_data["body"],
             ip=ip,
             user_agent=request.headers.get("User-Agent", ""),
+            hold=[HELD_WITHOUT_CAPTCHA] if without_captcha else (),
         )
         notice = "posted" if comment.status == Comment.Status.APPROVED else "pending"
         return redirect(f"{article.get_absolute_url()}?comment={notice}#comments")
