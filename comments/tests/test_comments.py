@@ -573,3 +573,22 @@ def test_an_address_may_send_only_a_few_without_the_captcha(client, article, set
     assert other.status_code == 302
     assert post(client, article, body="这次填了验证码").status_code == 302
     assert Comment.objects.count() == 4
+
+
+def test_the_way_without_the_captcha_closes_while_its_queue_is_full(client, article, settings):
+    """Many addresses at once cannot fill the moderators' queue: past the
+    limit the reader is asked to answer the picture, which still works;
+    once a moderator has handled the waiting ones, the way opens again."""
+    settings.COMMENT_WITHOUT_CAPTCHA_QUEUE = 2
+    post_without_captcha(client, article, ip="198.51.100.1")
+    post_without_captcha(client, article, ip="198.51.100.2")
+    response = post_without_captcha(client, article, body="第三个地址的评论", ip="198.51.100.3")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "现在等待人工审核的评论太多,暂时不能不填验证码提交。" in html
+    assert "第三个地址的评论</textarea>" in html
+    assert Comment.objects.count() == 2
+    assert post(client, article, body="填了验证码的评论", ip="198.51.100.3").status_code == 302
+    Comment.objects.filter(status=Comment.Status.PENDING).update(status=Comment.Status.APPROVED)
+    again = post_without_captcha(client, article, body="又能提交了", ip="198.51.100.4")
+    assert again.status_code == 302
