@@ -1,11 +1,13 @@
-"""The comment form: nickname, text, captcha, and the honeypot."""
+"""The comment form: nickname, text, captcha (or the choice to go without
+it and wait for a moderator), and the honeypot."""
 
 from django import forms
 from django.conf import settings
 
 from .services import count_links
 
-CAPTCHA_ERROR = "验证码错误或已过期,请看清新图片后重新输入。"
+CAPTCHA_ERROR = "验证码错误或已过期,请看清新图片后重新输入;看不清可勾选下面的“看不清图片?”。"
+WITHOUT_CAPTCHA_LABEL = "看不清图片?不填验证码提交,评论将由管理员审核后显示"
 
 
 class CommentForm(forms.Form):
@@ -44,6 +46,9 @@ class CommentForm(forms.Form):
         ),
     )
     captcha_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # The way round the picture for a reader who cannot read it: no captcha,
+    # and the comment always waits for a moderator (comments/views.py).
+    without_captcha = forms.BooleanField(required=False, label=WITHOUT_CAPTCHA_LABEL)
     # A honeypot: hidden from people, filled in by naive bots.
     website = forms.CharField(required=False, label="网址(请留空)")
 

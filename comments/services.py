@@ -19,6 +19,9 @@ LINK_RE = re.compile(
     re.IGNORECASE,
 )
 BANNED_WORDS_CACHE_KEY = "comments:banned-words"
+# Why a comment sent without the captcha ("看不清图片?") waits, as the
+# moderators read it.
+HELD_WITHOUT_CAPTCHA = "未填写验证码,选择人工审核"
 
 
 def count_links(text: str) -> int:
@@ -42,6 +45,21 @@ def rate_limit_attempt(ip: str, *, scope: str = "post", limit: str = "") -> int:
     `limit` ("count/seconds", COMMENT_RATE_LIMIT by default), else the
     seconds until the reader may try again."""
     return count_attempt(f"comments:rate:{scope}", ip, limit or settings.COMMENT_RATE_LIMIT)
+
+
+def without_captcha_queue_full() -> bool:
+    """Whether COMMENT_WITHOUT_CAPTCHA_QUEUE comments sent without the
+    captcha in the last hour still wait for a moderator (0: no such limit).
+    Bots on many addresses could otherwise fill the moderation queue."""
+    limit = settings.COMMENT_WITHOUT_CAPTCHA_QUEUE
+    if not limit:
+        return False
+    waiting = Comment.objects.filter(
+        status=Comment.Status.PENDING,
+        created_at__gte=timezone.now() - timedelta(hours=1),
+        held_reason__startswith=HELD_WITHOUT_CAPTCHA,
+    )
+    return waiting.count() >= limit
 
 
 def hold_reasons(*, article, nickname: str, body: str, ip: str, fingerprint: str) -> list[str]:
@@ -127,10 +145,14 @@ def _same_text_elsewhere(article, fingerprint: str) -> int:
     return same.exclude(article=article).count()
 
 
-def comment_create(*, article, nickname: str, body: str, ip: str, user_agent: str) -> Comment:
+def comment_create(
+    *, article, nickname: str, body: str, ip: str, user_agent: str, hold=()
+) -> Comment:
+    """A new comment, shown at once unless a rule holds it; `hold`: reasons
+    the caller already has (the comment then always waits)."""
     long_enough = repeat_length(body) >= settings.COMMENT_REPEAT_MIN_LENGTH
     fingerprint = repeat_fingerprint(body) if long_enough else ""
-    reasons = hold_reasons(
+    reasons = list(hold) + hold_reasons(
         article=article, nickname=nickname, body=body, ip=ip, fingerprint=fingerprint
     )
     return Comment.objects.create(

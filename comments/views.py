@@ -23,7 +23,12 @@ from . import proof
 from .captcha import captcha_check, captcha_create
 from .forms import CommentForm
 from .models import Comment
-from .services import comment_create, rate_limit_attempt
+from .services import (
+    HELD_WITHOUT_CAPTCHA,
+    comment_create,
+    rate_limit_attempt,
+    without_captcha_queue_full,
+)
 from .templatetags.comments_tags import comments_stamp
 
 
@@ -32,6 +37,10 @@ def _public_article(article_id):
 
 
 CAPTCHA_TOO_OFTEN = "请求太频繁,请稍后再试。"
+WITHOUT_CAPTCHA_TOO_OFTEN = "不填验证码的评论已提交太多次,请稍后再试,或填写图片中的验证码后提交。"
+WITHOUT_CAPTCHA_QUEUE_FULL = (
+    "现在等待人工审核的评论太多,暂时不能不填验证码提交。请稍后再试,或填写图片中的验证码后提交。"
+)
 
 # Why a comment's proof of work was refused, as the reader reads it.
 POW_REFUSED = {
@@ -158,9 +167,24 @@ def comment_post(request, article_id):
             form.is_valid()
             form.add_error(None, POW_REFUSED[refused])
             return _show_form_again(request, article, form, status=400)
-    captcha_ok = captcha_check(
-        key=request.POST.get("captcha_key", ""), answer=request.POST.get("captcha", "")
-    )
+    without_captcha = bool(request.POST.get("without_captcha"))
+    if without_captcha:
+        # The reader cannot read the picture: no answer asked for, and a
+        # moderator decides instead (the comment always waits). Past this
+        # way's own limit, or with the moderators' queue of such comments
+        # full (many addresses at once), the reader must answer the picture.
+        wait = rate_limit_attempt(
+            ip, scope="without-captcha", limit=settings.COMMENT_WITHOUT_CAPTCHA_RATE_LIMIT
+        )
+        if wait or without_captcha_queue_full():
+            form.is_valid()
+            form.add_error(None, WITHOUT_CAPTCHA_TOO_OFTEN if wait else WITHOUT_CAPTCHA_QUEUE_FULL)
+            return _show_form_again(request, article, form, status=429)
+        captcha_ok = True
+    else:
+        captcha_ok = captcha_check(
+            key=request.POST.get("captcha_key", ""), answer=request.POST.get("captcha", "")
+        )
     if request.POST.get("website"):
         captcha_ok = False  # the honeypot: same answer as a wrong captcha
     if form.is_valid() and captcha_ok:
@@ -170,6 +194,7 @@ def comment_post(request, article_id):
             body=form.cleaned_data["body"],
             ip=ip,
             user_agent=request.headers.get("User-Agent", ""),
+            hold=[HELD_WITHOUT_CAPTCHA] if without_captcha else (),
         )
         notice = "posted" if comment.status == Comment.Status.APPROVED else "pending"
         return redirect(f"{article.get_absolute_url()}?comment={notice}#comments")

@@ -474,6 +474,14 @@ CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE")
 COMMENT_RATE_LIMIT = env_rate("COMMENT_RATE_LIMIT", "5/600")
 # New captcha images per address per window (each costs a Pillow drawing).
 CAPTCHA_RATE_LIMIT = env_rate("CAPTCHA_RATE_LIMIT", "60/600")
+# Comments sent without the captcha by readers who cannot read the picture
+# (always held for a moderator), per address per window, on top of
+# COMMENT_RATE_LIMIT: what one address can put in the moderation queue.
+COMMENT_WITHOUT_CAPTCHA_RATE_LIMIT = env_rate("COMMENT_WITHOUT_CAPTCHA_RATE_LIMIT", "3/3600")
+# ... and site-wide: with this many of them from the last hour waiting for a
+# moderator, the way without the captcha is closed until they are handled
+# (0: never closed).
+COMMENT_WITHOUT_CAPTCHA_QUEUE = env_int("COMMENT_WITHOUT_CAPTCHA_QUEUE", 50)
 COMMENT_TRUSTED_PROXIES = env_list("COMMENT_TRUSTED_PROXIES", [], example="10.0.0.1,10.0.0.2")
 COMMENT_MODERATE_ALL = env_bool("COMMENT_MODERATE_ALL")
 COMMENT_MAX_LINKS = 2

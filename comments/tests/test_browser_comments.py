@@ -102,7 +102,9 @@ def test_a_wrong_captcha_keeps_what_the_reader_typed(live_server, article, deskt
     page.wait_for_function(
         "() => document.querySelector('#comments').getBoundingClientRect().top < 5"
     )
-    assert error.inner_text() == "验证码错误或已过期,请看清新图片后重新输入。"
+    assert error.inner_text() == (
+        "验证码错误或已过期,请看清新图片后重新输入;看不清可勾选下面的“看不清图片?”。"
+    )
     assert page.get_by_label("昵称").input_value() == "老李"
     assert page.get_by_label("评论内容").input_value() == text
     assert page.get_by_label("验证码", exact=True).input_value() == ""
@@ -120,6 +122,35 @@ def test_a_wrong_captcha_keeps_what_the_reader_typed(live_server, article, deskt
     assert page.console_errors == [
         "Failed to load resource: the server responded with a status of 400 (Bad Request)"
     ]
+
+
+def test_a_reader_who_cannot_read_the_picture_sends_it_for_moderation(
+    live_server, article, phone_page, shoot
+):
+    """At phone width: "看不清图片?" ticked, the captcha box is set aside, the
+    page still solves the proof of work, and the comment waits for a
+    moderator instead of showing."""
+    page = phone_page
+    url = live_server.url + article.get_absolute_url()
+    open_form(page, url)
+    page.get_by_label("昵称").fill("视力不好的读者")
+    page.get_by_label("评论内容").fill("图片里的字我看不清,想问主图尺寸多少合适?")
+    choice = page.get_by_label("看不清图片?不填验证码提交,评论将由管理员审核后显示")
+    choice.tap()
+    assert choice.is_checked()
+    assert page.get_by_label("验证码", exact=True).is_disabled()
+    shoot(page, "comment-without-captcha")
+    page.get_by_role("button", name="发表评论").tap()
+
+    page.wait_for_url(f"{url}?comment=pending#comments")
+    assert page.get_by_role("status").inner_text() == "评论已提交,审核后显示。"
+    assert page.get_by_role("heading", name="留言与评论(共有 0 条评论)").is_visible()
+    held = Comment.objects.get()
+    assert held.status == Comment.Status.PENDING
+    assert held.held_reason == "未填写验证码,选择人工审核"
+    assert held.body == "图片里的字我看不清,想问主图尺寸多少合适?"
+    assert page.console_errors == []
+    shoot(page, "comment-without-captcha-sent")
 
 
 def test_another_image_without_reloading_the_page(live_server, article, phone_page):

@@ -45,12 +45,12 @@ def solved(article):
     return proof.solve(proof.pow_create(article_id=article.pk))
 
 
-def post(client, article, *, answer=ANSWER, key=None, **fields):
+def post(client, article, *, answer=ANSWER, key=None, ip="203.0.113.7", **fields):
     data = {"nickname": "老王", "body": "很有用的文章,谢谢分享!", "captcha": answer}
     data["captcha_key"] = new_captcha() if key is None else key
     data["altcha"] = solved(article)
     data.update(fields)
-    return client.post(f"/comments/{article.pk}/post/", data, REMOTE_ADDR="203.0.113.7")
+    return client.post(f"/comments/{article.pk}/post/", data, REMOTE_ADDR=ip)
 
 
 def page(client, article, **params):
@@ -460,3 +460,135 @@ def test_every_way_to_a_captcha_image_shares_one_limit(client, article, settings
     html = strict.post(f"/comments/{article.pk}/post/", {"body": "没带令牌的评论"}).content.decode()
     assert "没带令牌的评论" in html and 'src="data:image/png' not in html
     assert CaptchaChallenge.objects.count() == 2
+
+
+# The way round the picture ("看不清图片?"): no captcha, a moderator decides.
+
+HELD_WITHOUT_CAPTCHA = "未填写验证码,选择人工审核"
+
+
+def post_without_captcha(client, article, **fields):
+    """What the form sends with "看不清图片?" ticked: no answer typed."""
+    return post(client, article, answer="", without_captcha="1", **fields)
+
+
+def test_the_form_offers_a_way_without_the_picture(client, article):
+    html = page(client, article)
+    assert re.search(
+        r'<label><input type="checkbox" name="without_captcha" value="1"> '
+        r"看不清图片\?不填验证码提交,评论将由管理员审核后显示</label>",
+        html,
+    )
+    no_js = client.get(f"/comments/{article.pk}/").content.decode()
+    assert 'name="without_captcha"' in no_js
+
+
+def test_without_the_captcha_the_comment_always_waits_for_a_moderator(client, article):
+    # The address already has a shown comment, so no other rule holds it.
+    assert post(client, article, body="第一条,图片看得清").status_code == 302
+    response = post_without_captcha(client, article, body="图片看不清,选了人工审核")
+    assert response["Location"] == f"{article.get_absolute_url()}?comment=pending#comments"
+    held = Comment.objects.get(body="图片看不清,选了人工审核")
+    assert held.status == Comment.Status.PENDING
+    assert held.held_reason == HELD_WITHOUT_CAPTCHA
+    html = page(client, article, comment="pending")
+    assert "评论已提交,审核后显示。" in html
+    assert heading_count(html) == 1 and "选了人工审核" not in html
+
+
+def test_without_the_captcha_a_wrong_answer_typed_anyway_changes_nothing(client, article):
+    response = post(client, article, answer="WRONG", without_captcha="1")
+    assert response.status_code == 302
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+def test_the_reason_is_shown_to_moderators_with_the_others(client, article):
+    post_without_captcha(client, article, body="看不清验证码,详见 https://example.com")
+    held = Comment.objects.get()
+    assert held.held_reason == f"{HELD_WITHOUT_CAPTCHA};含链接"
+    client.force_login(get_user_model().objects.create_superuser("ed", "e@example.com", "x"))
+    listing = client.get("/admin/comments/comment/", {"status__exact": "pending"})
+    assert f"{HELD_WITHOUT_CAPTCHA};含链接" in listing.content.decode()
+
+
+@pytest.mark.parametrize(
+    "altcha", ["", "bm90IGEgcHJvb2Y=", "forged"], ids=["missing", "not json", "garbage"]
+)
+def test_without_the_captcha_the_proof_of_work_is_still_required(client, article, altcha):
+    typed = "看不清图片的读者写的评论"
+    response = post_without_captcha(client, article, body=typed, altcha=altcha)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "防垃圾验证" in html and f"{typed}</textarea>" in html
+    assert re.search(r'name="without_captcha" value="1" checked', html)
+    assert Comment.objects.count() == 0
+
+
+def test_without_the_captcha_a_proof_for_another_article_is_refused(client, article):
+    other = make_article(title="另一篇文章")
+    response = post_without_captcha(client, article, altcha=solved(other))
+    assert response.status_code == 400
+    assert "防垃圾验证与本文不符" in response.content.decode()
+    assert Comment.objects.count() == 0
+
+
+def test_without_the_captcha_a_proof_is_used_once(client, article):
+    payload = solved(article)
+    assert post_without_captcha(client, article, altcha=payload).status_code == 302
+    replay = post_without_captcha(client, article, altcha=payload, body="同一个证明再发一次")
+    assert replay.status_code == 400
+    assert Comment.objects.count() == 1
+
+
+def test_without_the_captcha_the_honeypot_still_refuses(client, article):
+    response = post_without_captcha(client, article, website="http://spam.example")
+    assert response.status_code == 400
+    assert Comment.objects.count() == 0
+
+
+def test_without_the_captcha_counts_towards_the_comment_rate_limit(client, article, settings):
+    settings.COMMENT_RATE_LIMIT = "2/600"
+    post(client, article)
+    post_without_captcha(client, article)
+    response = post_without_captcha(client, article, body="第三次提交,超过了限制")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "评论太频繁了,请" in html and "第三次提交,超过了限制</textarea>" in html
+    assert Comment.objects.count() == 2
+
+
+def test_an_address_may_send_only_a_few_without_the_captcha(client, article, settings):
+    """What one address can put in the moderation queue this way is
+    limited; it can still answer the picture."""
+    settings.COMMENT_WITHOUT_CAPTCHA_RATE_LIMIT = "2/3600"
+    post_without_captcha(client, article, body="第一条,不填验证码")
+    post_without_captcha(client, article, body="第二条,不填验证码")
+    response = post_without_captcha(client, article, body="第三条,不填验证码")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "不填验证码的评论已提交太多次,请稍后再试,或填写图片中的验证码后提交。" in html
+    assert "第三条,不填验证码</textarea>" in html
+    assert Comment.objects.count() == 2
+    other = post_without_captcha(client, article, body="别的地址", ip="203.0.113.99")
+    assert other.status_code == 302
+    assert post(client, article, body="这次填了验证码").status_code == 302
+    assert Comment.objects.count() == 4
+
+
+def test_the_way_without_the_captcha_closes_while_its_queue_is_full(client, article, settings):
+    """Many addresses at once cannot fill the moderators' queue: past the
+    limit the reader is asked to answer the picture, which still works;
+    once a moderator has handled the waiting ones, the way opens again."""
+    settings.COMMENT_WITHOUT_CAPTCHA_QUEUE = 2
+    post_without_captcha(client, article, ip="198.51.100.1")
+    post_without_captcha(client, article, ip="198.51.100.2")
+    response = post_without_captcha(client, article, body="第三个地址的评论", ip="198.51.100.3")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "现在等待人工审核的评论太多,暂时不能不填验证码提交。" in html
+    assert "第三个地址的评论</textarea>" in html
+    assert Comment.objects.count() == 2
+    assert post(client, article, body="填了验证码的评论", ip="198.51.100.3").status_code == 302
+    Comment.objects.filter(status=Comment.Status.PENDING).update(status=Comment.Status.APPROVED)
+    again = post_without_captcha(client, article, body="又能提交了", ip="198.51.100.4")
+    assert again.status_code == 302

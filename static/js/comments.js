@@ -4,7 +4,9 @@
    page. The proof of work (comments/proof.py) is solved here, in slices that
    keep the page responsive: find the number n <= maxnumber with
    sha256(salt + n) == challenge, and send it in the hidden "altcha" field.
-   A form sent before the search ends waits for it. */
+   A form sent before the search ends waits for it. Ticking "看不清图片?"
+   sets the captcha box aside: the comment goes without it and waits for a
+   moderator (comments/views.py). */
 (function () {
   "use strict";
   var form = document.querySelector(".comment-form");
@@ -150,6 +152,16 @@
     proofStatus.hidden = false;
   });
   refresh.addEventListener("click", load);
+  // "看不清图片?": no answer to type, so the captcha box is set aside.
+  var without = form.querySelector("input[name=without_captcha]");
+  function setAside() {
+    answerInput.disabled = without.checked;
+    form.querySelector(".captcha-field").classList.toggle("is-without", without.checked);
+  }
+  if (without) {
+    without.addEventListener("change", setAside);
+    setAside();
+  }
   image.addEventListener("click", load);
   // A form page sent back by the server carries its challenge already.
   if (form.getAttribute("data-pow")) solve(JSON.parse(form.getAttribute("data-pow")));
