@@ -160,8 +160,8 @@ class ArticleAdmin(ArticleActionsMixin, ImageUploadMixin, admin.ModelAdmin):
         query: the primary key, the source URL's unique index), then those
         other apps know at this address."""
         wanted = Q()
-        pk = term if term.isdigit() else self.address_id(term)
-        if pk and len(str(pk)) < 19:
+        pk = term if term.isascii() and term.isdigit() else self.address_id(term)
+        if pk and len(str(pk)) < 19:  # a bigint
             wanted |= Q(pk=int(pk))
         if "/" in term:
             # The unique index holds the non-empty source URLs only: the

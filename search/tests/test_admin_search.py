@@ -100,6 +100,8 @@ def test_nothing_found_is_an_empty_list(admin_client):
     make_article(title="直通车")
     assert listed(admin_client, "完全没有的词") == []
     assert listed(admin_client, "的") == []  # no word the index reads, in no title
+    assert listed(admin_client, "²") == []  # a digit to Python, not an id
+    assert listed(admin_client, "9" * 30) == []  # past a bigint
 
 
 def searched_queries(admin_client, text):
