@@ -19,7 +19,9 @@ from django.test.signals import clear_cache_handlers
 
 from articles.cache import UNREACHABLE, delete_matching, glob_escape
 
-TEST_RUN_PREFIX = f"testrun-{uuid.uuid4().hex[:12]}"
+# Short: a read batch's Redis key, which starts with READS_KEY_PREFIX, is
+# stored in ReadBatch.key (at most 100 characters).
+TEST_RUN_PREFIX = f"test-{uuid.uuid4().hex[:10]}"
 # The Redis tests that run without REDIS_URL borrow this database of the
 # machine's Redis: not CI's (db 15, its PostgreSQL pass) nor the bench's
 # (db 10). TEST_REDIS_URL chooses another.

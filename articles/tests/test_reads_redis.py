@@ -37,7 +37,7 @@ def redis_cache(settings):
                 "KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"] + ":reads-test",
             },
         }
-    settings.READS_KEY_PREFIX = f"{settings.READS_KEY_PREFIX}-{uuid.uuid4().hex}"
+    settings.READS_KEY_PREFIX = f"{settings.READS_KEY_PREFIX}-{uuid.uuid4().hex[:8]}"
     yield
     caches["default"].clear()
     # The pending reads live outside the cache prefix (they outlive a deploy).
