@@ -1,16 +1,18 @@
 import importlib
 
 import pytest
-from django.core.cache import caches
 
 from articles.reads import reads
+from articles.tests.isolation import empty_caches, prefix_this_run
 from articles.version import version
 from legacy.notfound import not_found_log
 from search.log import query_log
 from search.segment import segmenter
 
-# Fixtures shared by every app's tests: `category`, `article`, fast passwords.
+# Fixtures shared by every app's tests: `category`, `article`, fast passwords;
+# the run's own key prefix in Redis, set before any cache is used.
 pytest_plugins = ["articles.tests.fixtures"]
+prefix_this_run()
 
 
 @pytest.fixture(scope="session")
@@ -71,12 +73,10 @@ def _plain_static_files_and_empty_cache(settings, tmp_path):
     # Every configured cache, not only those this thread has opened: a live
     # server thread's cache shares its storage with ours (LocMemCache by
     # location), and counts left there (rate limits) would leak into the
-    # next test.
-    for alias in settings.CACHES:
-        caches[alias].clear()
+    # next test. In Redis only this run's keys (articles/tests/fixtures.py).
+    empty_caches()
     yield
-    for alias in settings.CACHES:
-        caches[alias].clear()
+    empty_caches()
 
 
 # ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ command, a value that is not a number) is raised as before.
 """
 
 import logging
+import re
 import threading
 import time
 
@@ -78,6 +79,27 @@ class Breaker:
         return was_open
 
 
+def glob_escape(text):
+    """`text` matched literally in a SCAN pattern."""
+    return re.sub(r"([*?\[\]\\])", r"\\\1", text)
+
+
+def delete_matching(client, pattern, *, batch=1000) -> int:
+    """Deletes the keys matching a SCAN pattern, never the whole database
+    (FLUSHDB): SCAN walks the keys a batch at a time (Redis stays
+    responsive) and UNLINK frees their memory in the background. Returns
+    how many were deleted."""
+    deleted, keys = 0, []
+    for key in client.scan_iter(match=pattern, count=batch):
+        keys.append(key)
+        if len(keys) >= batch:
+            deleted += client.unlink(*keys)
+            keys = []
+    if keys:
+        deleted += client.unlink(*keys)
+    return deleted
+
+
 _breakers = {}
 _breakers_lock = threading.Lock()
 
@@ -128,23 +150,20 @@ class FailSoftRedisCache(RedisCache):
         )
 
     def clear(self):
-        """Deletes this site's keys only (those under the key prefix), not
-        the whole Redis database: other data there (the pending reads, kept
-        outside the prefix so they outlive a deploy) stays."""
+        """Deletes this site's keys only (those under the key prefix, which
+        holds the code's fingerprint: this deploy's), not the whole Redis
+        database (Django's RedisCache.clear is FLUSHDB): other data there
+        (the pending reads, kept outside the prefix so they outlive a
+        deploy; another site or test run sharing the database) stays. SCAN
+        and UNLINK (delete_matching). Without a key prefix every key is
+        this cache's."""
         self.stand_in.clear()
         if self.breaker.is_open():
             return
         try:
             client = self._cache.get_client(write=True)
-            pattern = f"{self.key_prefix}:*" if self.key_prefix else "*"
-            batch = []
-            for key in client.scan_iter(match=pattern, count=1000):
-                batch.append(key)
-                if len(batch) >= 1000:
-                    client.delete(*batch)
-                    batch = []
-            if batch:
-                client.delete(*batch)
+            pattern = f"{glob_escape(self.key_prefix)}:*" if self.key_prefix else "*"
+            delete_matching(client, pattern)
         except UNREACHABLE as error:
             self.breaker.trip(error)
 

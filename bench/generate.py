@@ -459,6 +459,10 @@ def main():
                     "ip": f"{rng.choice([36, 39, 58, 113, 117, 183, 223])}.{rng.randint(0, 255)}."
                     f"{rng.randint(0, 255)}.{rng.randint(1, 254)}",
                     "user_agent": rng.choice(phrases.BROWSERS),
+                    # The moderation rules' note and the repeat fingerprint:
+                    # empty, as on comments written before they existed.
+                    "held_reason": "",
+                    "fingerprint": "",
                 }
                 comment_rows.append(tuple(values[c] for c in comment_columns))
                 next_comment += 1

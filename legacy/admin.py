@@ -1,9 +1,32 @@
-"""Redirects and the 404 log in the admin (旧站迁移)."""
+"""Redirects and the 404 log in the admin (旧站迁移); and the old
+addresses in the article list's search (an editor pastes an old link and
+finds the article it now leads to)."""
+
+from urllib.parse import unquote, urlsplit
 
 from django.contrib import admin
 from django.utils.html import format_html
 
+from articles.admin.article import ArticleAdmin
+
+from .lookup import query_keys
 from .models import NotFoundPath, OldAddress
+
+
+def articles_at_old_address(text):
+    """The ids of the articles an old address (a path or a full URL) leads
+    to: one query on OldAddress's unique (path, query) index."""
+    parts = urlsplit(text)
+    path = unquote(parts.path)
+    if not path.startswith("/") or len(path) > 400:
+        return []
+    rows = OldAddress.objects.filter(
+        path=path, query__in=query_keys(parts.query), article__isnull=False
+    )
+    return list(rows.values_list("article_id", flat=True))
+
+
+ArticleAdmin.address_lookups = [*ArticleAdmin.address_lookups, articles_at_old_address]
 
 
 @admin.register(OldAddress)

@@ -1,11 +1,22 @@
 """The editors' side of search: the dictionary (词典), synonyms (同义词) and
-the query log, where a query can be hidden from 热门搜索."""
+the query log, where a query can be hidden from 热门搜索; and the article
+list's search through the index.
+
+The article list is the articles app's, which may not import search
+(forum/tests/test_dependencies.py): its `index_search` hook is set here,
+on the ArticleAdmin class itself, so the comments app's subclass of it
+(the 评论 column) searches the same way."""
 
 from django.contrib import admin, messages
 from django.db.models import Sum
 
+from articles.admin.article import ArticleAdmin
+
+from .engine import editor_search
 from .models import DictionaryWord, HiddenQuery, PendingReindex, QueryDay, SynonymGroup
 from .pending import start_worker
+
+ArticleAdmin.index_search = staticmethod(editor_search)
 
 
 class ReindexNoticeMixin:

@@ -145,6 +145,10 @@ class Article(models.Model):
             models.Index(fields=["status", "is_pinned", "published_at"], name="article_pinned_idx"),
             # The admin's article list (all statuses, newest first).
             models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
+            # Its search for a title fragment among the newest articles
+            # (articles/admin/article.py): the ids and titles read from this
+            # narrow index, not from rows that hold whole bodies.
+            models.Index(fields=["id", "title"], name="article_id_title_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,15 +1,20 @@
 """The Redis cache when Redis cannot be reached: no error, a local stand-in,
 and Redis tried again only every RETRY_SECONDS (articles/cache.py). The
-recovery against a real Redis is in faults/test_redis_down.py."""
+recovery against a real Redis is in faults/test_redis_down.py. And emptying
+it, the site's and the tests' way, in a Redis database others use too."""
 
 import socket
+import uuid
 from unittest import mock
 
 import pytest
+import redis
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCacheClient
 
 from articles import cache as cache_module
-from articles.cache import CacheUnavailable, FailSoftRedisCache
+from articles.cache import CacheUnavailable, FailSoftRedisCache, glob_escape
+from articles.tests.isolation import BORROWED_REDIS, TEST_RUN_PREFIX, empty_caches
 
 
 def closed_port():
@@ -64,3 +69,66 @@ def test_other_redis_errors_are_not_hidden(down_cache):
         pytest.raises(ValueError),
     ):
         down_cache.get("page")
+
+
+# -- emptying a cache in a Redis database others use too ---------------------
+
+
+@pytest.fixture
+def shared_redis(settings):
+    """The suite's Redis (REDIS_URL, else BORROWED_REDIS) with a key of
+    someone else's in it: another suite's, no prefix of this run."""
+    location = settings.CACHES["default"].get("LOCATION", BORROWED_REDIS)
+    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        location = BORROWED_REDIS
+    client = redis.Redis.from_url(location)
+    foreign = f"another-suite:{uuid.uuid4().hex}"
+    client.set(foreign, "theirs")
+    yield location, client, foreign
+    client.delete(foreign)
+
+
+def test_emptying_the_caches_between_tests_keeps_other_keys_in_redis(settings, shared_redis):
+    """What the root conftest.py does around every test: this run's keys go,
+    a key of another suite in the same database stays, also with a plain
+    RedisCache configured (whose clear() is FLUSHDB)."""
+    location, client, foreign = shared_redis
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "articles.cache.FailSoftRedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": f"{TEST_RUN_PREFIX}:site",
+        },
+        "plain": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location},
+    }
+    caches["default"].set("page", "html", 60)
+    assert caches["default"].get("page") == "html"
+    empty_caches()
+    assert caches["default"].get("page") is None
+    assert client.get(foreign) == b"theirs"
+
+
+def test_the_site_cache_clear_deletes_its_own_prefix_only(shared_redis):
+    location, client, foreign = shared_redis
+    prefix = f"{TEST_RUN_PREFIX}:clear-{uuid.uuid4().hex[:6]}"
+    backend = FailSoftRedisCache(location, {"KEY_PREFIX": prefix})
+    neighbour = FailSoftRedisCache(location, {"KEY_PREFIX": f"{prefix}x"})  # a longer prefix
+    for n in range(3):
+        backend.set(f"fragment{n}", n, 60)
+    neighbour.set("fragment0", "kept", 60)
+    backend.clear()
+    assert [backend.get(f"fragment{n}") for n in range(3)] == [None, None, None]
+    assert neighbour.get("fragment0") == "kept"
+    assert client.get(foreign) == b"theirs"
+    neighbour.clear()
+
+
+def test_every_test_run_has_a_key_prefix_of_its_own(settings):
+    for options in settings.CACHES.values():
+        assert options["KEY_PREFIX"].startswith(f"{TEST_RUN_PREFIX}:")
+    assert settings.READS_KEY_PREFIX.startswith(f"{TEST_RUN_PREFIX}:")
+    assert len(TEST_RUN_PREFIX) == len("test-") + 10
+
+
+def test_a_scan_pattern_matches_a_prefix_literally():
+    assert glob_escape("a*b?[c]\\") == "a\\*b\\?\\[c\\]\\\\"

@@ -1,6 +1,7 @@
 """The read counter with Redis (articles/reads_redis.py and the Redis path of
-articles/reads.py), in both passes of the suite: on the machine's Redis when
-the suite runs without REDIS_URL."""
+articles/reads.py), in both passes of the suite: on the machine's Redis
+(BORROWED_REDIS, articles/tests/fixtures.py) when the suite runs without
+REDIS_URL."""
 
 import uuid
 from collections import Counter
@@ -16,25 +17,27 @@ from articles.cache import CacheUnavailable
 from articles.models import ReadBatch
 from articles.reads import ReadCounter, reads
 from articles.tests.factories import make_article
+from articles.tests.isolation import BORROWED_REDIS
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def redis_cache(settings):
-    """The site's Redis cache (the machine's Redis, db 15, when the suite
-    runs without REDIS_URL), and pending-read keys of this test's own, so
-    that suites running side by side never take each other's reads."""
+    """The site's Redis cache (the machine's Redis, BORROWED_REDIS, when the
+    suite runs without REDIS_URL), and pending-read keys of this test's own
+    (under the run's prefix), so that suites running side by side never
+    take each other's reads."""
     if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
         settings.CACHES = {
             **settings.CACHES,
             "default": {
                 "BACKEND": "articles.cache.FailSoftRedisCache",
-                "LOCATION": "redis://127.0.0.1:6379/15",
+                "LOCATION": BORROWED_REDIS,
                 "KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"] + ":reads-test",
             },
         }
-    settings.READS_KEY_PREFIX = f"reads-test-{uuid.uuid4().hex}"
+    settings.READS_KEY_PREFIX = f"{settings.READS_KEY_PREFIX}-{uuid.uuid4().hex[:8]}"
     yield
     caches["default"].clear()
     # The pending reads live outside the cache prefix (they outlive a deploy).

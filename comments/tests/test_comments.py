@@ -12,6 +12,7 @@ from django.utils.html import escape
 
 from articles.models import Article
 from articles.tests.factories import make_article
+from articles.tests.isolation import BORROWED_REDIS
 from comments import captcha as captcha_module
 from comments import proof
 from comments.models import BannedWord, CaptchaChallenge, Comment
@@ -261,7 +262,7 @@ def test_deploy_check_warns_when_rate_limits_are_counted_per_process(settings, c
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
+            "LOCATION": BORROWED_REDIS,  # never reached: the check reads the backend
         }
     }
     call_command("check", "--deploy", "--tag", "security")
