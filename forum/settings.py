@@ -542,8 +542,9 @@ PAGE_CACHE_VERSION_SECONDS = env_float("PAGE_CACHE_VERSION_SECONDS", 1.0)
 PAGE_CACHE_LOCAL_SECONDS = env_int("PAGE_CACHE_LOCAL_SECONDS", 5)
 # Article pages are kept until their article changes, at most this long:
 # each hit reads the article's count and whether it changed, in one query
-# (pagecache/entries.py). A week: a crawler's round of the whole site.
-PAGE_ARTICLE_SECONDS = env_int("PAGE_ARTICLE_SECONDS", 7 * 24 * 3600, minimum=1)
+# (pagecache/entries.py), so this bounds only the store's size. 30 days:
+# longer than a crawler's round of the whole site (about a week).
+PAGE_ARTICLE_SECONDS = env_int("PAGE_ARTICLE_SECONDS", 30 * 24 * 3600, minimum=1)
 # An article page served under an older content version is rendered again
 # in the background, at most this many a second per process, at most
 # PAGE_REFRESH_QUEUE waiting (pagecache/refresh.py).
