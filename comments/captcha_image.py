@@ -13,7 +13,8 @@ attacks of bench/captcha_attacks.py and a CNN trained on this generator).
 What does it:
 
 * each character has its own size, rotation, shear and height, and
-  neighbours touch or overlap, so there are no clean, upright, separate glyphs;
+  neighbours touch or overlap (by up to 8% of a glyph's width), so there are
+  no clean, upright, separate glyphs;
 * each character shades from one dark ink to another, top to bottom, and
   neighbours never share an ink pair: a person tells them apart, but no
   single colour picks out one character (so colour does not segment them);
@@ -21,6 +22,11 @@ What does it:
   luminance or colour threshold keeps the letters and drops it, so it welds
   them into one blob; a brighter ribbon behind them does the same to an
   Otsu threshold. A person sees both as background, the letters on top;
+* the dark ribbon swells into a knot wherever one character meets the next
+  (two to four times its width there): cut the ink into characters at the emptiest
+  columns and the cuts land inside the characters, since the columns between
+  two characters now hold more ink than a thin part of one (a person sees a
+  knotted ribbon);
 * short thick arcs and dashes in ink colours lie around the text: they
   survive a median filter and look like bits of characters (a thin curve
   over the letters, "over_lines", is off: the dark ribbon does its work and
