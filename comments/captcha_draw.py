@@ -3,8 +3,9 @@
 `comments.captcha_image` decides what the captcha looks like; this module
 only draws what it is told: the background, one glyph on its own layer,
 Bezier curves, thick lines (one colour, or shading from colour to colour
-with a width that may vary along the line) and a smooth sine warp of the whole picture. Lengths are in the pixels of
-the picture being drawn (twice the served size).
+with a width that may vary along the line) and a smooth sine warp of the
+whole picture. Lengths are in the pixels of the picture being drawn (twice
+the served size).
 """
 
 from __future__ import annotations
