@@ -144,7 +144,9 @@ def main(argv=None) -> int:
     totals = tune(fresh(args.tune), args.processes) if tuned else {}
     levels = dict(DEFAULT_LEVELS)
     for name, per_level in totals.items():
-        levels[name] = max(per_level, key=lambda lv: per_level[lv])
+        # on a tie (say nothing solved at any level) the level that solved
+        # most before, not merely the first one tried
+        levels[name] = max(per_level, key=lambda lv: (per_level[lv], lv == DEFAULT_LEVELS[name]))
         shown = ", ".join(f"{lv}: {n}" for lv, n in sorted(per_level.items()))
         print(f"  tuning {name} on {args.tune} own captchas (level: solved) {shown}", flush=True)
     print(f"tuning: {time.time() - start:.0f}s; levels chosen {levels}", flush=True)
