@@ -2,9 +2,10 @@
 
 `comments.captcha_image` decides what the captcha looks like; this module
 only draws what it is told: the background, one glyph on its own layer,
-Bezier curves, thick lines (one colour or shading from colour to colour)
-and a smooth sine warp of the whole picture. Lengths are in the pixels of
-the picture being drawn (twice the served size).
+Bezier curves, thick lines (one colour, or shading from colour to colour
+with a width that may vary along the line) and a smooth sine warp of the
+whole picture. Lengths are in the pixels of the picture being drawn (twice
+the served size).
 """
 
 from __future__ import annotations
@@ -100,20 +101,23 @@ def thick_polyline(draw, pts, width, fill):
 
 def shaded_polyline(draw, pts, width, colours):
     """A thick round line whose colour runs smoothly through `colours`
-    from its first point to its last."""
-    r = width / 2
+    from its first point to its last. `width` is a number, or a function
+    of x giving the width there (a ribbon that swells and narrows)."""
+    width_at = width if callable(width) else (lambda _x: width)
     last = len(pts) - 1
     for i, (x, y) in enumerate(pts):
         t = i / last * (len(colours) - 1)
         k = min(int(t), len(colours) - 2)
         f = t - k
         col = tuple(round(a + (b - a) * f) for a, b in zip(colours[k], colours[k + 1]))
+        w = width_at(x)
+        r = w / 2
         if i:
-            draw.line((pts[i - 1], (x, y)), fill=col, width=width)
+            draw.line((pts[i - 1], (x, y)), fill=col, width=max(1, round(w)))
         draw.ellipse((x - r, y - r, x + r, y + r), fill=col)
 
 
-def curve_across(rng, left, right, centre_y, end_dy, mid_dy):
+def curve_across(rng, left, right, centre_y, end_dy, mid_dy, steps: int = 60):
     """A cubic Bezier from a bit left of the text to a bit right of it."""
     return bezier(
         [
@@ -121,7 +125,8 @@ def curve_across(rng, left, right, centre_y, end_dy, mid_dy):
             (left + (right - left) / 3, centre_y + rng.uniform(-mid_dy, mid_dy)),
             (left + (right - left) * 2 / 3, centre_y + rng.uniform(-mid_dy, mid_dy)),
             (right + rng.uniform(10, 25), centre_y + rng.uniform(-end_dy, end_dy)),
-        ]
+        ],
+        steps,
     )
 
 

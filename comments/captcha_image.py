@@ -13,7 +13,8 @@ attacks of bench/captcha_attacks.py and a CNN trained on this generator).
 What does it:
 
 * each character has its own size, rotation, shear and height, and
-  neighbours touch or overlap, so there are no clean, upright, separate glyphs;
+  neighbours touch or overlap (by up to 8% of a glyph's width), so there are
+  no clean, upright, separate glyphs;
 * each character shades from one dark ink to another, top to bottom, and
   neighbours never share an ink pair: a person tells them apart, but no
   single colour picks out one character (so colour does not segment them);
@@ -21,6 +22,11 @@ What does it:
   luminance or colour threshold keeps the letters and drops it, so it welds
   them into one blob; a brighter ribbon behind them does the same to an
   Otsu threshold. A person sees both as background, the letters on top;
+* the dark ribbon swells into a knot wherever one character meets the next
+  (two to four times its width there): cut the ink into characters at the emptiest
+  columns and the cuts land inside the characters, since the columns between
+  two characters now hold more ink than a thin part of one (a person sees a
+  knotted ribbon);
 * short thick arcs and dashes in ink colours lie around the text: they
   survive a median filter and look like bits of characters (a thin curve
   over the letters, "over_lines", is off: the dark ribbon does its work and
@@ -96,13 +102,15 @@ STYLE = {
     "rotate": 15,  # degrees, +/-
     "shear": 0.12,  # horizontal shear factor, +/-
     "jitter_y": 8,  # vertical offset of each glyph, +/-
-    "overlap": (0.0, 0.07),  # part of a glyph's width its right neighbour covers
+    "overlap": (0.0, 0.08),  # part of a glyph's width its right neighbour covers
     "warp_amp": (3, 5),
     "warp_period": (90, 160),
     "mid_ribbons": 1,  # medium-tone ribbons behind the letters
     "mid_width": (10, 12),
     "ribbons": 1,  # dark shaded ribbons behind the letters
     "ribbon_width": (7, 9),
+    "ribbon_swell": (12, 18),  # extra width where two characters meet
+    "swell_sigma": 9,
     "ribbon_shades": 3,  # inks a ribbon shades through
     "over_lines": 0,  # thin ink curves over the letters
     "over_width": (4, 4),
@@ -180,6 +188,18 @@ def _noise(draw, inks, rng):
         )
 
 
+def _swelling(base, swells):
+    """Width along x of a ribbon `base` wide that swells by `extra` around
+    each (x, extra) of `swells` (a Gaussian bump STYLE["swell_sigma"] wide)."""
+    sigma = STYLE["swell_sigma"]
+
+    def width_at(x):
+        bumps = (extra * math.exp(-(((x - gap) / sigma) ** 2)) for gap, extra in swells)
+        return base + max(bumps, default=0.0)
+
+    return width_at
+
+
 def render_image(answer: str, rng=None) -> Image.Image:
     """Render `answer` (normalised first) as an RGB image of WIDTH x HEIGHT."""
     rng = rng or _rng_default
@@ -215,10 +235,15 @@ def render_image(answer: str, rng=None) -> Image.Image:
     for i in range(STYLE["mid_ribbons"]):
         pts = draw_.curve_across(rng, left, right, centre_y, 16, 30)
         draw_.thick_polyline(draw, pts, rng.randint(*STYLE["mid_width"]), mids[i % len(mids)])
+    # the dark ribbon swells where one character meets the next, so the
+    # emptiest columns are no longer those between characters
+    gaps = [(places[i][0] + glyphs[i].width + places[i + 1][0]) / 2 for i in range(len(glyphs) - 1)]
     for _ in range(STYLE["ribbons"]):
-        pts = draw_.curve_across(rng, left, right, centre_y, 16, 30)
+        pts = draw_.curve_across(rng, left, right, centre_y, 16, 30, steps=200)
         shades = [rng.choice(_INKS) for _ in range(STYLE["ribbon_shades"])]
-        draw_.shaded_polyline(draw, pts, rng.randint(*STYLE["ribbon_width"]), shades)
+        base = rng.randint(*STYLE["ribbon_width"])
+        swells = [(gap, rng.uniform(*STYLE["ribbon_swell"])) for gap in gaps]
+        draw_.shaded_polyline(draw, pts, _swelling(base, swells), shades)
 
     for g, place in zip(glyphs, places):
         img.paste(g, place, g)

@@ -16,7 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from comments import captcha_draw  # noqa: E402
+from comments import captcha_draw, captcha_image  # noqa: E402
 from comments.captcha_draw import bezier as _bezier  # noqa: E402
 from comments.captcha_draw import font as _font  # noqa: E402
 from comments.captcha_draw import thick_polyline as _thick_polyline  # noqa: E402
@@ -358,3 +358,39 @@ def test_an_answer_of_no_symbols_is_a_programming_error_said_plainly():
     with pytest.raises(ValueError) as error:
         random_answer(0)
     assert str(error.value) == "length must be at least 1"
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_dark_band_swells_where_two_characters_meet(seed, monkeypatch):
+    """With the characters left out, the dark band is far thicker in the
+    columns where one character meets the next than half-way across a
+    character: the emptiest columns of the picture are no longer the ones
+    between characters, so cutting there does not split the text."""
+    drawn = captcha_draw.glyph
+    laid = captcha_image._layout
+    seen = {}
+
+    def invisible(*args, **kwargs):
+        layer = drawn(*args, **kwargs)
+        layer.putalpha(0)
+        return layer
+
+    def layout(glyphs, rng):
+        out = laid(glyphs, rng)
+        seen["boxes"] = [(x, x + g.width) for (x, _), g in zip(out[0], glyphs)]
+        return out
+
+    monkeypatch.setattr(captcha_draw, "glyph", invisible)
+    monkeypatch.setattr(captcha_image, "_layout", layout)
+    monkeypatch.setattr(captcha_image, "_noise", lambda *args: None)
+    columns = _ink_columns(render_image("ACEFH", rng=random.Random(seed)))
+    boxes = [(a / 2, b / 2) for a, b in seen["boxes"]]  # drawn at 2x
+    meets = [(right + left) / 2 for (_, right), (left, _) in itertools.pairwise(boxes)]
+    middles = [(a + b) / 2 for a, b in boxes[1:-1]]
+
+    def band(x):  # the ink a few columns either side, as the warp moves it
+        return max(columns[int(x) - 3 : int(x) + 4])
+
+    at_meets = [band(x) for x in meets]
+    at_middles = [band(x) for x in middles]
+    assert min(at_meets) >= 1.6 * max(at_middles), (at_meets, at_middles)
