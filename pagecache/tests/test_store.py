@@ -6,6 +6,7 @@ import threading
 from unittest import mock
 
 import pytest
+from django.core.cache import caches
 from django.core.management import CommandError, call_command
 
 from articles.models import Article
@@ -27,9 +28,11 @@ def key_of(path, host="testserver"):
     return keys.key({"wsgi.url_scheme": "http", "HTTP_HOST": host, "PATH_INFO": path})
 
 
-def test_without_redis_pages_are_kept_in_files_every_worker_shares(settings, tmp_path):
-    if "pages" not in settings.CACHES:
-        pytest.skip("with REDIS_URL the pages are in Redis (the shared cache)")
+def test_pages_are_kept_where_every_worker_shares_them(settings, tmp_path):
+    if settings.REDIS_URL:  # in Redis, the shared cache
+        assert "pages" not in settings.CACHES and page_store() is caches["default"]
+        return
+    # without Redis, in files
     assert isinstance(page_store(), PageFileCache)
     # another worker: another instance of the backend over the same folder
     pages = settings.CACHES["pages"]
