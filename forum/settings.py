@@ -537,8 +537,9 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
 # How often each process re-reads the content version (seconds).
 PAGE_CACHE_VERSION_SECONDS = env_float("PAGE_CACHE_VERSION_SECONDS", 1.0)
 # With Redis, how long a process reuses its own copy of a cached page; the
-# copy is checked against the content version like the shared one, so this
-# only adds to how far a cached "阅读量" can lag (30 + 5 s).
+# copy is checked like the shared one (the content version; an article
+# page's row and count at each hit), so this only adds to how long a list
+# page's "阅读量" can lag (30 + 5 s).
 PAGE_CACHE_LOCAL_SECONDS = env_int("PAGE_CACHE_LOCAL_SECONDS", 5)
 # Article pages are kept until their article changes, at most this long:
 # each hit reads the article's count and whether it changed, in one query

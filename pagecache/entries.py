@@ -45,7 +45,7 @@ class Entry(NamedTuple):
     headers: list  # (name, value) pairs, without Content-Length
     parts: tuple  # the compressed body; two parts around the read count for an article
     article_id: int | None = None
-    row: tuple | None = None  # (updated_at, comments_changed_at) rendered from
+    row: tuple | None = None  # articles.pages.page_row() of what it was rendered from
     views: int = 0  # the count in the rendered page
     pages: int = 0  # the generation of article pages it belongs to (articles/version.py)
     rendered_at: float = 0.0  # time.time()
@@ -87,15 +87,10 @@ def make_entry(
     )
 
 
-def lives_until_changed(entry) -> bool:
-    """Whether the entry is an article page checked against its article at
-    each hit (kept PAGE_ARTICLE_SECONDS) rather than an ordinary page
-    (PAGE_CACHE_SECONDS)."""
-    return entry.row is not None
-
-
 def seconds_to_keep(entry) -> int:
-    if lives_until_changed(entry):
+    """An article page checked against its article at each hit (it has a
+    row) is kept PAGE_ARTICLE_SECONDS; any other page PAGE_CACHE_SECONDS."""
+    if entry.row is not None:
         return settings.PAGE_ARTICLE_SECONDS
     return settings.PAGE_CACHE_SECONDS
 

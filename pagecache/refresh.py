@@ -69,7 +69,6 @@ class Refresher:
         self._wake = threading.Event()
         self._thread = None
         self._pid = None
-        self.rendered = 0
 
     def request(self, environ):
         """Ask for the page of this request to be rendered again."""
@@ -119,7 +118,6 @@ class Refresher:
                 page_store().delete(key)
                 if "local-pages" in settings.CACHES:  # and this process's copy
                     caches["local-pages"].delete(key)
-            self.rendered += 1
         except Exception:
             logger.exception("Could not render %s again", environ.get("PATH_INFO"))
 

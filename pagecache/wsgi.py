@@ -43,7 +43,7 @@ def local_pages():
     return caches["local-pages"] if "local-pages" in settings.CACHES else None
 
 
-def _usable(entry):
+def usable(entry):
     """Whether an entry may answer: an ordinary page while its content
     version holds; an article page while its generation holds (its article
     is checked next)."""
@@ -60,10 +60,10 @@ def _cached(environ):
         local = local_pages()
         if local is not None:
             entry = local.get(key)
-            if _usable(entry):
+            if usable(entry):
                 return entry
         entry = page_store().get(key)
-        if _usable(entry):
+        if usable(entry):
             if local is not None:
                 local.set(key, entry, settings.PAGE_CACHE_LOCAL_SECONDS)
             return entry

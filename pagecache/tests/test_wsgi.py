@@ -121,7 +121,7 @@ def test_a_failed_lookup_closes_the_connection_and_django_answers(article):
     call("/tbyy/")
     with (
         # The entry is found; reading the version to check it fails.
-        mock.patch("pagecache.wsgi._usable", side_effect=OperationalError("gone")),
+        mock.patch("pagecache.wsgi.usable", side_effect=OperationalError("gone")),
         mock.patch("pagecache.wsgi.connection") as fast_path_connection,
     ):
         status, headers, body = call("/tbyy/")
@@ -264,10 +264,10 @@ def entry(body=b"<p>cached</p>", rendered_with=None):
     return make_entry(rendered_with, 200, [("Content-Type", "text/html")], body)
 
 
-def test_an_ordinary_entry_is_usable_while_its_version_holds(article):
-    assert wsgi._usable(None) is False
-    assert wsgi._usable(entry()) is True
-    assert wsgi._usable(entry(rendered_with=version.current() - 1)) is False
+def test_an_ordinary_entry_isusable_while_its_version_holds(article):
+    assert wsgi.usable(None) is False
+    assert wsgi.usable(entry()) is True
+    assert wsgi.usable(entry(rendered_with=version.current() - 1)) is False
     article_entry = make_entry(
         version.current() - 1,
         200,
@@ -278,8 +278,8 @@ def test_an_ordinary_entry_is_usable_while_its_version_holds(article):
         views=3,
         pages=version.pages(),
     )
-    assert wsgi._usable(article_entry) is True  # checked against its article next
-    assert wsgi._usable(article_entry._replace(pages=version.pages() - 1)) is False
+    assert wsgi.usable(article_entry) is True  # checked against its article next
+    assert wsgi.usable(article_entry._replace(pages=version.pages() - 1)) is False
 
 
 def test_a_head_hit_sends_the_headers_and_the_length_without_the_body(article):

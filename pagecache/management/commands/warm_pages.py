@@ -23,9 +23,11 @@ import os
 import time
 
 from django.conf import settings
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from django.urls import reverse
 
 from articles.models import Article
 from articles.pages import article_state
@@ -34,7 +36,7 @@ from articles.version import version
 from ... import keys
 from ...entries import page_store
 from ...refresh import refresh_environ
-from ...wsgi import _usable
+from ...wsgi import usable
 
 CHUNK = 2000
 
@@ -51,7 +53,7 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=0, help="最多生成多少篇(默认全部)")
 
     def handle(self, *args, host, https, processes, limit, **options):
-        if page_store().__class__.__name__.endswith("LocMemCache"):
+        if isinstance(page_store(), LocMemCache):
             raise CommandError(
                 "页面缓存在单个进程的内存里,预生成的页面其他进程看不到:请配置 REDIS_URL,"
                 "或使用文件页面缓存(不设 REDIS_URL 时的默认设置)。"
@@ -131,7 +133,9 @@ def warm(ids, host, https, say, scale=1):
     totals = {"rendered": 0, "skipped": 0, "failed": []}
     last = time.perf_counter()
     for done, (pk, slug) in enumerate(ids, 1):
-        path = f"/{slug}/{pk}.html"
+        # as a WSGI server passes PATH_INFO (UTF-8 bytes read as Latin-1)
+        path = reverse("articles:detail", kwargs={"category": slug, "pk": pk})
+        path = path.encode().decode("latin-1")
         environ = refresh_environ({**base, "PATH_INFO": path})
         key = keys.key(environ)
         if _current(store.get(key), pk):
@@ -158,7 +162,7 @@ def warm(ids, host, https, say, scale=1):
 
 def _current(entry, pk):
     """Whether a stored article page is as its article and the site are now."""
-    if not _usable(entry) or entry.row is None or entry.version != version.current():
+    if not usable(entry) or entry.row is None or entry.version != version.current():
         return False
     state = article_state(pk)
     return state is not None and state[1] == entry.row
