@@ -100,7 +100,8 @@ def dataset(count: int, processes: int = 2, log=print):
                 ys.append(data["y"])
     log(
         f"  training set: {count} captchas ({made} made now, the rest from "
-        f"{os.path.relpath(folder, ROOT)}), {time.time() - start:.0f}s"
+        f"{os.path.relpath(folder, ROOT)}), {time.time() - start:.0f}s",
+        flush=True,
     )
     return np.concatenate(xs)[:count], np.concatenate(ys)[:count]
 
@@ -164,7 +165,8 @@ def train(xs, ys, *, epochs: int, batch: int = 64, threads: int = 2, log=print):
             right += (out.argmax(-1) == y_all[idx]).all(1).sum().item()
         log(
             f"  epoch {epoch + 1}/{epochs}: loss {loss.item():.3f}, "
-            f"training captchas solved {100 * right / total:.1f}%, {time.time() - start:.0f}s"
+            f"training captchas solved {100 * right / total:.1f}%, {time.time() - start:.0f}s",
+            flush=True,
         )
     model.eval()
     return model

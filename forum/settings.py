@@ -280,7 +280,7 @@ REDIS_URL = env_str("REDIS_URL")
 # many entries and this many megabytes of them, the least recently used
 # dropped first.
 CACHE_MAX_ENTRIES = env_int("CACHE_MAX_ENTRIES", 20000, minimum=1)
-CACHE_MAX_MB = env_int("CACHE_MAX_MB", 64, minimum=1)
+CACHE_MAX_MB = env_int("CACHE_MAX_MB", 32, minimum=1)
 LOCAL_CACHE_OPTIONS = {"MAX_ENTRIES": CACHE_MAX_ENTRIES, "MAX_BYTES": CACHE_MAX_MB * 1024 * 1024}
 # While Redis cannot be reached, the cache stands in with each process's own
 # memory and tries Redis again every REDIS_RETRY_SECONDS (articles/cache.py):
