@@ -33,9 +33,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-# One tesseract thread per process: the work is spread over captchas instead.
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
 import pytesseract  # noqa: E402
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
@@ -52,7 +49,12 @@ def fresh(count: int) -> list[tuple[str, bytes]]:
 
 
 def _lowest_priority():
-    """The niceness of the work: --nice (19), never more urgent than the parent."""
+    """The niceness of the work: --nice (19), never more urgent than the parent.
+    And one tesseract thread per worker, the work being spread over captchas:
+    set here, in the workers that run tesseract, not in this process, where
+    the same variable would hold torch's OpenMP to one thread (the CNN's
+    training ran about 4x slower with it)."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     nice = int(os.environ.get("CAPTCHA_OCR_NICE", "19"))
     os.setpriority(os.PRIO_PROCESS, 0, max(nice, os.getpriority(os.PRIO_PROCESS, 0)))
 
