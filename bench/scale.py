@@ -523,6 +523,12 @@ def page_rows(info, args):
             lambda i: f"{tag}?nocache={i}",
         ),
         row("HTML 网站地图 /sitemap/", "", lambda i: f"/sitemap/?nocache={i}", warm=False),
+        row(
+            "网站地图 category, last page",
+            f"page {info['sitemap_last_page']}",
+            lambda i: f"/sitemap/{category}/?page={info['sitemap_last_page']}&nocache={i}",
+            warm=False,
+        ),
         row("/sitemap.xml index", "", lambda i: f"/sitemap.xml?nocache={i}", warm=False),
         row(
             "/sitemap-articles.xml, first section",
@@ -573,6 +579,7 @@ def site_info(site):
         "typical": typical,
         "category": slug,
         "last_page": max(1, -(-count // 20)),
+        "sitemap_last_page": max(1, -(-count // 200)),  # articles.views.SITEMAP_PAGE_SIZE
         "tag": tag,
         "tag_count": tag_count,
     }

@@ -61,7 +61,7 @@ def test_category_lastmod_ignores_drafts_and_scheduled_articles(client, site):
 def test_article_sitemap_splits_into_sections_of_its_limit(client, site, monkeypatch):
     from articles.sitemaps import ArticleSitemap
 
-    assert ArticleSitemap.limit == 10_000  # Toutiao's limit per file; Baidu takes 50,000
+    assert ArticleSitemap.limit == 2_000  # under Toutiao's 10,000 a file and Baidu's 50,000
     monkeypatch.setattr(ArticleSitemap, "limit", 2)  # 3 published articles
     root = etree.fromstring(client.get("/sitemap.xml").content)
     locations = root.xpath("//sm:sitemap/sm:loc/text()", namespaces=NS)

@@ -25,6 +25,8 @@ from articles.planner import update_statistics
 from articles.version import version
 from comments.models import Comment
 
+from .test_queries import count_queries
+
 pytestmark = pytest.mark.django_db
 
 ARTICLES = 3000
@@ -162,3 +164,35 @@ def test_moderators_lists_read_no_whole_table(admin_client, big_site):
         "/admin/articles/article/",
     ]
     assert scans_of(admin_client, paths) == {}
+
+
+def test_query_counts_at_this_size_are_those_pinned_at_demo_size(client, big_site):
+    """The budgets of test_queries.py (60 articles) hold unchanged over
+    3,000: no page runs more queries because the site is larger."""
+    articles, categories = big_site
+    article = next(a for a in articles[600:] if a.status == Article.Status.PUBLISHED)
+    category = categories[1]
+    last = (ARTICLES // 12) // 20 + 1
+    counts = {
+        path: count_queries(client, path)
+        for path in (
+            "/",
+            "/sitemap/",
+            "/feed/",
+            f"/{category.slug}/",
+            f"/{category.slug}/?page=5",
+            f"/{category.slug}/?page={last}",
+            "/tags/biaoqian0/",
+            article.get_absolute_url(),
+        )
+    }
+    assert counts == {
+        "/": 7,
+        "/sitemap/": 7,
+        "/feed/": 1,
+        f"/{category.slug}/": 7,
+        f"/{category.slug}/?page=5": 7,
+        f"/{category.slug}/?page={last}": 7,
+        "/tags/biaoqian0/": 7,
+        article.get_absolute_url(): 10,
+    }
