@@ -9,7 +9,7 @@ and cached. Page numbers stay as readers and search engines know them.
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils.functional import cached_property
 
 # The count is keyed on the content version; this only bounds memory use.
@@ -46,9 +46,58 @@ class ArticlePaginator(CachedCountPaginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        ids = self.page_ids(bottom, top)
         rows = list(self.object_list.filter(pk__in=ids)) if ids else []
         return self._get_page(rows, number, self)
+
+    def page_ids(self, bottom, top):
+        return list(self.object_list.values_list("pk", flat=True)[bottom:top])
+
+
+class TagPaginator(ArticlePaginator):
+    """A tag's list, whose page ids are read the cheaper of two ways.
+
+    Sorting the tag's links by publication costs the tag's size: 22,755
+    links for the most used tag of 100,000 articles, 30 to 55 ms on SQLite
+    for every page. Walking the publication index instead, keeping the
+    articles that carry the tag, costs the index entries walked: about the
+    page's distance from the nearer end of the list divided by the share of
+    articles tagged (0.2 ms for that tag's first page, and 100 ms for the
+    first page of a tag on one article in 100,000). So each page takes the
+    cheaper, judged from the two counts, which are cached per content
+    version: the choice costs no query. PostgreSQL plans both forms as the
+    same semi-join and chooses for itself.
+
+    `tag_id`; `published`: a callable giving the number of live articles."""
+
+    # An index entry walked costs about half a link sorted (measured on SQLite).
+    WALK_COST = 0.5
+
+    def __init__(self, object_list, per_page, *, tag_id, published, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.tag_id = tag_id
+        self.published = published
+
+    def page_ids(self, bottom, top):
+        from taggit.models import TaggedItem
+
+        from .models import Article
+        from .querysets import _content_type_id
+
+        tagged = TaggedItem.objects.filter(tag_id=self.tag_id, content_type_id=_content_type_id())
+        live = Article.objects.published()
+        count = self.count
+        share = count / max(self.published(), count, 1)
+        from_newest, from_oldest = top / share, (count - bottom) / share
+        if min(from_newest, from_oldest) * self.WALK_COST >= count:
+            sort = live.filter(pk__in=tagged.values("object_id")).newest()
+            return list(sort.values_list("pk", flat=True)[bottom:top])
+        walk = live.filter(Exists(tagged.filter(object_id=OuterRef("pk"))))
+        if from_newest <= from_oldest:
+            return list(walk.newest().values_list("pk", flat=True)[bottom:top])
+        # (The page's rows are then read in the list's own order.)
+        oldest_first = walk.order_by("published_at", "id").values_list("pk", flat=True)
+        return list(oldest_first[count - top : count - bottom])
 
 
 class BoundedCountPaginator(Paginator):

@@ -27,7 +27,7 @@ from .pages import (
     public_article,
     structured_data,
 )
-from .paging import ArticlePaginator
+from .paging import ArticlePaginator, TagPaginator
 from .reads import is_reader, reads
 from .version import request_version
 
@@ -127,9 +127,19 @@ class CategoryView(ArticleListMixin, ListView):
 
 
 class TagView(ArticleListMixin, ListView):
+    paginator_class = TagPaginator
+
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        def published():
+            return sum(category_sizes(request_version(self.request)).values())
+
+        return super().get_paginator(
+            queryset, per_page, tag_id=self.tag.pk, published=published, **kwargs
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

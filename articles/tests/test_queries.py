@@ -54,8 +54,11 @@ def test_category_and_tag_lists_do_not_grow_with_their_length(client, many):
     category = many[0].category
     assert count_queries(client, category.get_absolute_url()) == 7
     assert count_queries(client, category.get_absolute_url() + "?page=1") == 7
-    assert count_queries(client, "/tags/标签1/") == 7
-    assert count_queries(client, "/tags/标签10/") == 7
+    # A tag's list also reads the live articles per category (cached per
+    # content version, shared with the 网站地图): how it reads its ids
+    # depends on the tag's share of them (articles.paging.TagPaginator).
+    assert count_queries(client, "/tags/标签1/") == 8
+    assert count_queries(client, "/tags/标签10/") == 8
 
 
 def test_article_page_from_scratch_is_at_most_ten_queries(client, many):
