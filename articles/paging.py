@@ -64,8 +64,8 @@ class TagPaginator(ArticlePaginator):
     page's distance from the nearer end of the list divided by the share of
     articles tagged (0.2 ms for that tag's first page, and 100 ms for the
     first page of a tag on one article in 100,000). So each page takes the
-    cheaper, judged from the two counts, which are cached per content
-    version: the choice costs no query. PostgreSQL plans both forms as the
+    cheaper, judged from the tag's count and the number of live articles,
+    both cached per content version. PostgreSQL plans both forms as the
     same semi-join and chooses for itself.
 
     `tag_id`; `published`: a callable giving the number of live articles."""
@@ -84,9 +84,11 @@ class TagPaginator(ArticlePaginator):
         from .models import Article
         from .querysets import _content_type_id
 
+        count = self.count
+        if top <= bottom:  # a tag on no live article
+            return []
         tagged = TaggedItem.objects.filter(tag_id=self.tag_id, content_type_id=_content_type_id())
         live = Article.objects.published()
-        count = self.count
         share = count / max(self.published(), count, 1)
         from_newest, from_oldest = top / share, (count - bottom) / share
         if min(from_newest, from_oldest) * self.WALK_COST >= count:

@@ -117,3 +117,11 @@ def test_the_tag_page_shows_its_articles_newest_first(client, tagged_site):
     ids = [pk for page in expected_pages(common) for pk in page]
     per_page = response.context["paginator"].per_page
     assert shown == ids[per_page : 2 * per_page]
+
+
+def test_a_tag_on_drafts_only_shows_an_empty_list(client, tagged_site):
+    draft = Article.objects.filter(status=Article.Status.DRAFT).first()
+    draft.tags.add("未发布")
+    response = client.get(f"/tags/{Tag.objects.get(name='未发布').slug}/")
+    assert response.status_code == 200
+    assert list(response.context["articles"]) == []
