@@ -156,16 +156,20 @@ http {{
         return proxy.url
 
     def _spawn(self, command, env):
-        self.procs.append(
-            subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=env,
-                start_new_session=True,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+        # Each server's output in a file of the run's folder, to read when
+        # a row reports errors: Django writes their tracebacks to stderr.
+        log = open(self.tmp / f"server-{env.get('PORT', len(self.procs))}.log", "ab")  # noqa: SIM115
+        with log:
+            self.procs.append(
+                subprocess.Popen(
+                    command,
+                    cwd=ROOT,
+                    env=env,
+                    start_new_session=True,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
             )
-        )
 
     def stop(self):
         subprocess.run(

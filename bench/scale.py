@@ -443,6 +443,17 @@ def build(sites, args, password):
     return stats
 
 
+def say_last_traceback(site):
+    """The last error a site's server logged, if any (its log goes with the
+    run's temporary folder)."""
+    for log in sorted(site.stack.tmp.glob("server-*.log")):
+        text = log.read_text(errors="replace")
+        if "Traceback" in text:
+            last = text[text.rindex("Traceback") :].splitlines()[:40]
+            say(f"  {site.label}: the last error in {log.name}, of {text.count('Traceback')}:")
+            say("\n".join("    " + line for line in last))
+
+
 def paths_by_reads(db):
     """(path, id, views, comments shown) of the live articles, the most read first."""
     rows = db.rows(
@@ -825,6 +836,7 @@ def bench_database(kind, args, root):
         for site in sites.values():
             site.stop()
             site.db.drop()
+            say_last_traceback(site)
         if kind == "postgres":
             with contextlib.suppress(Exception):
                 flush_redis()
