@@ -8,8 +8,9 @@ in the two forms it needs: `ArticleQuerySet.in_state()` for the database and
 compares statuses or publish times.
 """
 
-from django.db import models
-from django.db.models import Case, Count, Q, When
+from django.db import connections, models
+from django.db.models import Case, Count, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 
@@ -127,21 +128,30 @@ class ArticleQuerySet(models.QuerySet):
         same_category = Q(category_id=article.category_id)
         if not tag_ids:
             return list(candidates.filter(same_category).newest()[:limit])
-        bounded = Q(pk__in=candidates.filter(same_category).newest().values("pk")[:limit])
-        for tag_id in tag_ids:
-            newest = (
-                TaggedItem.objects.filter(tag_id=tag_id, content_type_id=_content_type_id())
+        tagged = TaggedItem.objects.filter(content_type_id=_content_type_id())
+        ids = ids_in_any(
+            candidates.filter(same_category).newest().values_list("pk", flat=True)[:limit],
+            *(
+                tagged.filter(tag_id=tag_id)
                 .order_by("-object_id")
-                .values("object_id")[:per_tag]
-            )
-            bounded |= Q(pk__in=newest)
-        # The candidates' ids first: with the publication rule beside it,
-        # SQLite would walk the publish-date index over every article.
-        ids = list(self.model.objects.filter(bounded).order_by().values_list("pk", flat=True))
+                .values_list("object_id", flat=True)[:per_tag]
+                for tag_id in tag_ids
+            ),
+        )
+        # Counted for each candidate by its own links (the index on tag,
+        # type and object), not through taggit's join, whose cast of
+        # object_id makes PostgreSQL read every link of the site.
+        shared = (
+            tagged.filter(object_id=OuterRef("pk"), tag_id__in=tag_ids)
+            .order_by()
+            .values("object_id")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
         return list(
             candidates.filter(pk__in=ids)
             .annotate(
-                shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
+                shared_tags=Coalesce(Subquery(shared), 0),
                 in_category=Case(When(same_category, then=1), default=0),
             )
             .order_by("-shared_tags", "-in_category", "-published_at", "-id")[:limit]
@@ -152,17 +162,34 @@ class ArticleQuerySet(models.QuerySet):
         in one query (each category's part read from the category index, not
         a ranking of every article), then a queryset of them. Chain for_list()
         and the like after it."""
-        per_category = Q()
-        for category_id in category_ids:
-            newest = self.filter(category_id=category_id).newest().values("pk")[:limit]
-            per_category |= Q(pk__in=newest)
-        if not per_category:
+        if not category_ids:
             return self.none()
-        # Each part applies this queryset's filters; the outer query only
-        # joins their ids (SQLite reads each part from its index), and the
-        # rows come by id, so no join can turn the plan around.
-        ids = list(self.model.objects.filter(per_category).order_by().values_list("pk", flat=True))
+        ids = ids_in_any(
+            *(
+                self.filter(category_id=category_id).newest().values_list("pk", flat=True)[:limit]
+                for category_id in category_ids
+            )
+        )
+        # Each part applies this queryset's filters; the rows come by id,
+        # so no join can turn the plan around.
         return self.model.objects.filter(pk__in=ids).newest()
+
+
+def ids_in_any(*parts):
+    """The ids any of `parts` (sliced, flat values_list querysets of ids)
+    lists, in one query. PostgreSQL runs it as a UNION ALL of index reads:
+    as an OR of IN (subquery) conditions it filtered every article (138 ms
+    for the home page at 100,000 articles). SQLite, which cannot slice the
+    parts of a UNION, reads each part of the OR from its index by itself."""
+    first, *rest = parts
+    if connections[first.db].features.supports_slicing_ordering_in_compound:
+        return sorted(set(first.union(*rest, all=True))) if rest else list(first)
+    either = Q()
+    for part in parts:
+        either |= Q(pk__in=part)
+    # Only the ids: with the publication rule beside them, SQLite would walk
+    # the publish-date index over every article.
+    return list(first.model.objects.filter(either).order_by().values_list("pk", flat=True))
 
 
 def _content_type_id():

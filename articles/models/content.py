@@ -257,21 +257,21 @@ class Article(models.Model):
     def previous_and_next(self):
         """The published neighbours in the same category (older, newer)."""
         siblings = Article.objects.published().filter(category_id=self.category_id)
+        # A range on the publish time, and ties on it settled by id apart
+        # from it: as one OR, PostgreSQL could use no index for the range and
+        # walked up to every article older than this one (70 ms at 100,000).
+        same_time = Q(published_at=self.published_at)
         older = (
-            siblings.filter(
-                Q(published_at__lt=self.published_at)
-                | Q(published_at=self.published_at, pk__lt=self.pk)
-            )
+            siblings.filter(published_at__lte=self.published_at)
+            .exclude(same_time & Q(pk__gte=self.pk))
             .newest()
             .only("id", "title", "published_at", "category__slug")
             .select_related("category")
             .first()
         )
         newer = (
-            siblings.filter(
-                Q(published_at__gt=self.published_at)
-                | Q(published_at=self.published_at, pk__gt=self.pk)
-            )
+            siblings.filter(published_at__gte=self.published_at)
+            .exclude(same_time & Q(pk__lte=self.pk))
             .order_by("published_at", "id")
             .only("id", "title", "published_at", "category__slug")
             .select_related("category")

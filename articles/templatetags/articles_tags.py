@@ -2,10 +2,10 @@
 
 from django import template
 from django.core.cache import cache
-from django.db.models import Q
 
 from .. import links
 from ..models import Article, Category
+from ..querysets import ids_in_any
 from ..version import version
 
 register = template.Library()
@@ -77,7 +77,8 @@ def recommended_articles():
     """推荐阅读: the newest published articles the editors flagged 推荐
     (`{% recommended_articles as entries %}`, on the home page).
 
-    The home page also shows 热门内容, so one query reads both lists: every
+    The home page also shows 热门内容, so the two lists are read together
+    (their ids in one query, then the rows): every
     article that is among the most read or the newest recommended, most
     read first. Its first rows are exactly the most read; its recommended
     rows, newest first, start with exactly the newest recommended."""
@@ -86,11 +87,11 @@ def recommended_articles():
     entries = cache.get(key)
     if entries is None:
         published = Article.objects.published()
-        popular_ids = published.popular().values("pk")[: POPULAR_SIZE + 1]
-        recommended_ids = published.recommended().values("pk")[:RECOMMENDED_SIZE]
-        rows = list(
-            published.for_list().filter(Q(pk__in=popular_ids) | Q(pk__in=recommended_ids)).popular()
+        ids = ids_in_any(
+            published.popular().values_list("pk", flat=True)[: POPULAR_SIZE + 1],
+            published.recommended().values_list("pk", flat=True)[:RECOMMENDED_SIZE],
         )
+        rows = list(published.for_list().filter(pk__in=ids).popular())
         popular_key = f"sidebar:popular:{current}"
         if cache.get(popular_key) is None:
             popular = [_popular_entry(a) for a in rows[: POPULAR_SIZE + 1]]
