@@ -47,8 +47,13 @@ class ArticlePaginator(CachedCountPaginator):
         if top + self.orphans >= self.count:
             top = self.count
         ids = self.page_ids(bottom, top)
-        rows = list(self.object_list.filter(pk__in=ids)) if ids else []
+        rows = list(self.rows.filter(pk__in=ids)) if ids else []
         return self._get_page(rows, number, self)
+
+    @property
+    def rows(self):
+        """Where a page's rows are read from, by their ids."""
+        return self.object_list
 
     def page_ids(self, bottom, top):
         return list(self.object_list.values_list("pk", flat=True)[bottom:top])
@@ -68,15 +73,22 @@ class TagPaginator(ArticlePaginator):
     both cached per content version. PostgreSQL plans both forms as the
     same semi-join and chooses for itself.
 
-    `tag_id`; `published`: a callable giving the number of live articles."""
+    `tag_id`; `published`: a callable giving the number of live articles;
+    `rows`: the list without the tag's condition, to read a page's rows by
+    their ids alone (with it, PostgreSQL reads the tag's every link)."""
 
     # An index entry walked costs about half a link sorted (measured on SQLite).
     WALK_COST = 0.5
 
-    def __init__(self, object_list, per_page, *, tag_id, published, **kwargs):
+    def __init__(self, object_list, per_page, *, tag_id, published, rows=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.tag_id = tag_id
         self.published = published
+        self._rows = rows
+
+    @property
+    def rows(self):
+        return self.object_list if self._rows is None else self._rows
 
     def page_ids(self, bottom, top):
         from taggit.models import TaggedItem

@@ -264,7 +264,7 @@ def entry(body=b"<p>cached</p>", rendered_with=None):
     return make_entry(rendered_with, 200, [("Content-Type", "text/html")], body)
 
 
-def test_an_ordinary_entry_isusable_while_its_version_holds(article):
+def test_an_ordinary_entry_is_usable_while_its_version_holds(article):
     assert wsgi.usable(None) is False
     assert wsgi.usable(entry()) is True
     assert wsgi.usable(entry(rendered_with=version.current() - 1)) is False
