@@ -174,16 +174,37 @@ def builtin_synonyms():
         yield line.split()
 
 
+_adopted = threading.Lock()
+_adopted_default = False
+
+
+def fresh_jieba():
+    """A jieba instance with the stock dictionary and nothing added.
+
+    Importing rjieba builds one (rjieba._DEFAULT_JIEBA, for its module-level
+    functions, which nothing here calls): about 24 MB of every worker. The
+    first vocabulary of a process takes that one instead of building its
+    twin; a vocabulary loaded again later (the editors changed the lists)
+    builds its own, so one in use by another thread is never changed.
+    """
+    # Imported here, on the first search or indexing: loading the module
+    # takes 0.14 s of every worker's start, and reader pages never need it.
+    import rjieba
+
+    global _adopted_default
+    with _adopted:
+        if not _adopted_default:
+            _adopted_default = True
+            return rjieba._DEFAULT_JIEBA
+    return rjieba.Jieba()
+
+
 class Vocabulary:
     """One loaded segmenter: the dictionary, the synonyms, and the jieba
     instance that knows them."""
 
     def __init__(self, words, synonym_groups):
-        # Imported here, on the first search or indexing: loading the module
-        # takes 0.14 s of every worker's start, and reader pages never need it.
-        import rjieba
-
-        self.jieba = rjieba.Jieba()
+        self.jieba = fresh_jieba()
         self.words = {}
         for word, weight in words:
             self.words[normalize(word)] = word

@@ -97,3 +97,24 @@ def test_builtin_synonyms(typed, wanted):
     make_article(title=f"{wanted}入门")
     make_article(title="无关的文章")
     assert found_titles(typed) == [f"{wanted}入门"]
+
+
+def test_a_process_keeps_one_stock_dictionary_and_reloads_never_share_one(monkeypatch):
+    # Importing rjieba builds an instance with the stock dictionary; the
+    # first vocabulary takes it instead of building a second (24 MB a worker).
+    import rjieba
+
+    from search import segment
+
+    stand_in = rjieba.Jieba()
+    monkeypatch.setattr(rjieba, "_DEFAULT_JIEBA", stand_in)
+    monkeypatch.setattr(segment, "_adopted_default", False)
+    first = segment.Vocabulary([("测一个词", 5)], [])
+    assert first.jieba is stand_in
+    assert "测一个词" in first.query_words("我测一个词吧")
+    # Loaded again without that word (an editor removed it): a fresh
+    # instance, and the old vocabulary, maybe in use elsewhere, keeps its own.
+    second = segment.Vocabulary([], [])
+    assert second.jieba is not stand_in
+    assert "测一个词" not in second.query_words("我测一个词吧")
+    assert "测一个词" in first.query_words("我测一个词吧")
