@@ -278,9 +278,11 @@ CACHE_KEY_PREFIX = f"{env_str('CACHE_KEY_PREFIX', 'forum')}:{code_fingerprint()}
 REDIS_URL = env_str("REDIS_URL")
 # What a process's local-memory cache keeps (articles/locmem.py): at most this
 # many entries and this many megabytes of them, the least recently used
-# dropped first.
+# dropped first. An article's fragments take about 33 KB, so 16 MB holds the
+# ~500 most read; a worker holds about 1.3 times the bound (keys, fragmented
+# heap), which counts against its 200 MB (issue #12).
 CACHE_MAX_ENTRIES = env_int("CACHE_MAX_ENTRIES", 20000, minimum=1)
-CACHE_MAX_MB = env_int("CACHE_MAX_MB", 32, minimum=1)
+CACHE_MAX_MB = env_int("CACHE_MAX_MB", 16, minimum=1)
 LOCAL_CACHE_OPTIONS = {"MAX_ENTRIES": CACHE_MAX_ENTRIES, "MAX_BYTES": CACHE_MAX_MB * 1024 * 1024}
 # While Redis cannot be reached, the cache stands in with each process's own
 # memory and tries Redis again every REDIS_RETRY_SECONDS (articles/cache.py):
