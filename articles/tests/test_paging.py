@@ -6,13 +6,14 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Category
-from articles.paging import TagPaginator
+from articles.paging import ArticlePaginator, TagPaginator
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +126,46 @@ def test_a_tag_on_drafts_only_shows_an_empty_list(client, tagged_site):
     response = client.get(f"/tags/{Tag.objects.get(name='未发布').slug}/")
     assert response.status_code == 200
     assert list(response.context["articles"]) == []
+
+
+def list_pages(queryset, per_page, orphans=0):
+    paginator = ArticlePaginator(queryset, per_page, orphans=orphans)
+    return [[a.pk for a in paginator.page(n).object_list] for n in paginator.page_range]
+
+
+@pytest.mark.parametrize(("per_page", "orphans"), [(PER_PAGE, 0), (20, 0), (20, 5), (500, 0)])
+def test_every_page_of_a_category_list_is_the_slice_of_its_order(tagged_site, per_page, orphans):
+    listed = Article.objects.published().pinned_first()
+    Article.objects.filter(pk__in=list(listed.values_list("pk", flat=True)[50:53])).update(
+        is_pinned=True
+    )
+    ids = list(listed.values_list("pk", flat=True))
+    expected = Paginator(ids, per_page, orphans=orphans)
+    assert list_pages(listed, per_page, orphans) == [
+        list(expected.page(n).object_list) for n in expected.page_range
+    ]
+
+
+def test_the_last_pages_of_a_list_read_their_ids_from_its_far_end(tagged_site):
+    listed = Article.objects.published().newest()
+    paginator = ArticlePaginator(listed, PER_PAGE)
+    paginator.count  # noqa: B018 (cached per content version in the site)
+
+    def id_sql(number):
+        with CaptureQueriesContext(connection) as queries:
+            paginator.page(number)
+        return queries[0]["sql"].upper()
+
+    first, last = id_sql(1), id_sql(paginator.num_pages)
+    assert "DESC" in first.split("ORDER BY")[1] and "OFFSET" not in first
+    assert "DESC" not in last.split("ORDER BY")[1] and "OFFSET" not in last
+
+
+def test_a_list_with_ties_in_its_order_is_read_forwards(tagged_site):
+    # Read backwards, rows that tie would come in another order: a list
+    # whose order does not end on the id is always read from its start.
+    listed = Article.objects.published().order_by("-published_at")
+    paginator = ArticlePaginator(listed, PER_PAGE)
+    with CaptureQueriesContext(connection) as queries:
+        paginator.page(paginator.num_pages)
+    assert "DESC" in queries[-2]["sql"].upper().split("ORDER BY")[1]

@@ -176,3 +176,31 @@ def test_each_article_form_posts_to_its_own_article(client):
         other = second if article == first else first
         assert f"/comments/{other.pk}/post/" not in html
         assert "918273645546372819" not in html
+
+
+def test_the_comment_pages_of_an_article_are_its_comments_oldest_first(client):
+    # Read from the far end for the last pages (articles.paging): the same
+    # comments in the same order, the ties of one moment decided by the id.
+    article = make_article()
+    Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            nickname=f"读者{n}",
+            body=f"第{n}条评论",
+            status=Comment.Status.APPROVED,
+        )
+        for n in range(95)
+    )
+    seen = []
+    page = 1
+    while True:
+        response = client.get(f"/comments/{article.pk}/all/?page={page}")
+        if response.status_code == 404:
+            break
+        assert response.status_code == 200
+        seen += [c.pk for c in response.context["comments"]]
+        page += 1
+    assert page > 3
+    assert seen == list(
+        article.comments.visible().order_by("created_at", "id").values_list("pk", flat=True)
+    )
