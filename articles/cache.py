@@ -27,7 +27,7 @@ import re
 import threading
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -131,6 +131,25 @@ def _guarded(name):
     return method
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis cache client, keeping one redis.Redis per connection
+    pool: Django's builds a new one for every cache call, which copies the
+    library's table of response callbacks (about 200 us of CPU, more than
+    the round trip of a GET), about 15 times a page render. redis-py's
+    clients are safe to share between threads."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
     """Settings: the usual RedisCache ones, plus `RETRY_SECONDS` (how long
     the breaker stays open, default 2) and `STAND_IN_OPTIONS` (the local
@@ -138,6 +157,7 @@ class FailSoftRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         location = server if isinstance(server, str) else ",".join(server)
         self.breaker = breaker_for(location, float(params.get("RETRY_SECONDS", 2)))
         self.stand_in = SizeBoundedLocMemCache(
