@@ -857,6 +857,19 @@ def cell(result):
     return text
 
 
+def per_kilobyte(big, demo):
+    """The p50 ratio per byte of output, where the two pages differ in size
+    by more than half (a sitemap section of 2,000 URLs against the demo's 45,
+    a list of 20 articles against 6): what each item costs, apart from how
+    many there are. Blank where the sizes are alike."""
+    if not big["size"] or not demo["size"] or big["errors"] or demo["errors"]:
+        return ""
+    grown = big["size"] / demo["size"]
+    if 1 / 1.5 <= grown <= 1.5:
+        return ""
+    return f"{big['p50'] / demo['p50'] / grown:.2f}x ({grown:.1f}x the bytes)"
+
+
 def print_report(report, args):
     kind = (
         "SQLite (WAL, files in a temp folder)"
@@ -898,15 +911,18 @@ def print_report(report, args):
         "the page cache bypassed with ?nocache=N unless said"
     )
     say()
-    say(f"| page | {big_label}: p50 / p99 ms | size | demo: p50 / p99 ms | size | ratio (p50) |")
-    say("| --- | ---: | ---: | ---: | ---: | ---: |")
+    say(
+        f"| page | {big_label}: p50 / p99 ms | size | demo: p50 / p99 ms | size | ratio (p50) "
+        "| ratio per KB |"
+    )
+    say("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, _, results in report["rows"]:
         big, demo = results["big"], results["demo"]
         if big["detail"]:
             name += f" ({big['detail']}; demo: {demo['detail']})"
         say(
             f"| {name} | {cell(big)} | {kilobytes(big['size'])} | {cell(demo)} | "
-            f"{kilobytes(demo['size'])} | {big['p50'] / demo['p50']:.2f}x |"
+            f"{kilobytes(demo['size'])} | {big['p50'] / demo['p50']:.2f}x | {per_kilobyte(big, demo)} |"
         )
     (big_prepare, big_serve), (demo_prepare, demo_serve) = report["start_big"], report["start_demo"]
     say(
@@ -1012,8 +1028,10 @@ def print_report(report, args):
         if reader:
             big, demo = results["big"], results["demo"]
             if big["p50"] >= 40 or big["p50"] > 1.5 * demo["p50"] or big["errors"]:
+                per_kb = per_kilobyte(big, demo)
                 reader_misses.append(
                     f"{name} {big['p50']:,.0f} ms = {big['p50'] / demo['p50']:.1f}x"
+                    + (f" ({per_kb.split(' ')[0]} per KB)" if per_kb else "")
                 )
     target(
         "every reader page on a miss within 1.5x of demo and < 40 ms p50",
