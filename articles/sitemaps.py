@@ -10,6 +10,7 @@ as tuples and each URL is one reverse() filled in.
 from html import escape
 
 from django.contrib.sitemaps import Sitemap
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max, OuterRef, Subquery
 from django.http import Http404, HttpResponse
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_safe
 
 from .links import absolute_url
 from .models import Article, Category
+from .pages import PAGE_DATA_SECONDS
 from .paging import CachedCountPaginator
 from .version import version
 
@@ -62,7 +64,7 @@ class ArticleSitemap(Sitemap):
             yield path, updated_at
 
     def get_latest_lastmod(self):
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+        return latest_change()
 
 
 class CategorySitemap(Sitemap):
@@ -89,7 +91,21 @@ class CategorySitemap(Sitemap):
             yield item.get_absolute_url(), item.last_change
 
     def get_latest_lastmod(self):
-        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        return latest_change()
+
+
+def latest_change():
+    """The newest updated_at among live articles: the index's lastmod of
+    both sections, read once per content version (an edit, a publication or
+    a removal bumps it). From the articles alone: the section's items() join
+    the categories, and PostgreSQL took MAX over that join through every
+    live article (23 ms at 100,000) where one end of an index answers."""
+    key = f"sitemap:lastmod:{version.current()}"
+    latest = cache.get(key)
+    if latest is None:
+        latest = Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        cache.set(key, latest, PAGE_DATA_SECONDS)
+    return latest
 
 
 sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}

@@ -5,11 +5,15 @@ from datetime import timedelta
 
 import feedparser
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from lxml import etree
 from protego import Protego
 
 from articles.models import Article
+from articles.version import version
 
 from .factories import image_file, make_article, make_category
 
@@ -34,6 +38,41 @@ def test_sitemap_index_points_at_sections(client, site):
     locations = root.xpath("//sm:sitemap/sm:loc/text()", namespaces=NS)
     assert "http://testserver/sitemap-articles.xml" in locations
     assert "http://testserver/sitemap-categories.xml" in locations
+
+
+def index_lastmods(client):
+    root = etree.fromstring(client.get("/sitemap.xml").content)
+    return set(root.xpath("//sm:sitemap/sm:lastmod/text()", namespaces=NS))
+
+
+def test_sitemap_index_lastmod_is_the_newest_live_change_and_follows_an_edit(
+    client, site, django_capture_on_commit_callbacks
+):
+    newest = max(a.updated_at for a in site)
+    assert index_lastmods(client) == {timezone.localtime(newest).isoformat()}
+    edited = site[0]
+    edited.title = "改过的标题"
+    with django_capture_on_commit_callbacks(execute=True):
+        edited.save()  # a new content version
+    edited.refresh_from_db()
+    assert edited.updated_at > newest
+    assert index_lastmods(client) == {timezone.localtime(edited.updated_at).isoformat()}
+
+
+def test_sitemap_index_reads_lastmod_from_the_articles_alone_once_per_version(client, site):
+    """MAX(updated_at) over the section's join with the categories walked
+    every live article on PostgreSQL (23 ms at 100,000); over the articles
+    alone it is one end of an index. And it is kept for the content version."""
+    cache.clear()
+    version.current()
+    with CaptureQueriesContext(connection) as first:
+        client.get("/sitemap.xml")
+    maxes = [q["sql"] for q in first if "MAX(" in q["sql"].upper()]
+    assert len(maxes) == 1
+    assert "JOIN" not in maxes[0].upper()
+    with CaptureQueriesContext(connection) as again:
+        client.get("/sitemap.xml")
+    assert not [q["sql"] for q in again if "articles_article" in q["sql"]]
 
 
 def test_article_sitemap_lists_exactly_published_canonical_urls(client, site):
