@@ -11,6 +11,7 @@ from django.views.static import serve
 
 from articles.sitemaps import section as sitemap_section
 from articles.sitemaps import sitemaps
+from articles.sitemaps import text_section as sitemap_text_section
 from articles.views import robots_txt
 
 lazy_static = lazy(static, str)
@@ -33,6 +34,7 @@ urlpatterns = [
         name="sitemap-index",
     ),
     path("sitemap-<section>.xml", sitemap_section, name="sitemap-section"),
+    path("sitemap-<section>.txt", sitemap_text_section, name="sitemap-text-section"),
 ]
 
 # Local media only: on object storage (MEDIA_STORAGE=s3) pages link the bucket.

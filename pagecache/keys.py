@@ -25,6 +25,7 @@ CACHED_VIEWS = frozenset(
         "articles:feed",
         "sitemap-index",
         "sitemap-section",
+        "sitemap-text-section",
         "robots-txt",
     }
 )

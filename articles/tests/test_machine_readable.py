@@ -109,6 +109,29 @@ def test_article_sitemap_splits_into_sections_of_its_limit(client, site, monkeyp
     assert len(second.xpath("//sm:url", namespaces=NS)) == 1
 
 
+def test_text_sitemap_lists_the_same_addresses_one_a_line(client, site, monkeypatch):
+    """The plain-text form Baidu also takes: the XML section's addresses,
+    one absolute URL a line, in the same sections of the same size."""
+    from articles.sitemaps import ArticleSitemap
+
+    response = client.get("/sitemap-articles.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    xml = etree.fromstring(client.get("/sitemap-articles.xml").content)
+    assert lines == xml.xpath("//sm:url/sm:loc/text()", namespaces=NS)
+    assert sorted(lines) == sorted(f"http://testserver{a.get_absolute_url()}" for a in site)
+    categories = client.get("/sitemap-categories.txt").content.decode().splitlines()
+    assert categories == ["http://testserver/tbyy/"]
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    first = client.get("/sitemap-articles.txt?p=1").content.decode().splitlines()
+    second = client.get("/sitemap-articles.txt?p=2").content.decode().splitlines()
+    assert (len(first), len(second)) == (2, 1)
+    assert sorted(first + second) == sorted(lines)
+    assert client.get("/sitemap-articles.txt?p=3").status_code == 404
+    assert client.get("/sitemap-tags.txt").status_code == 404
+
+
 def test_robots_names_the_sitemap_with_an_absolute_url(client, site):
     response = client.get("/robots.txt")
     assert response["Content-Type"].startswith("text/plain")

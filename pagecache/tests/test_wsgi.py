@@ -47,7 +47,18 @@ def test_a_list_page_is_served_without_queries(article):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/tbyy/", "/tags/选品/", "/sitemap/", "/feed/", "/sitemap.xml", "/robots.txt"]
+    "path",
+    [
+        "/",
+        "/tbyy/",
+        "/tags/选品/",
+        "/sitemap/",
+        "/feed/",
+        "/sitemap.xml",
+        "/sitemap-articles.xml",
+        "/sitemap-articles.txt",
+        "/robots.txt",
+    ],
 )
 def test_list_and_machine_pages_are_cached(article, path):
     article.tags.set(["选品"])
