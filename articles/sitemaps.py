@@ -120,7 +120,7 @@ def section_paths(request, section):
         items = sitemap.paginator.page(request.GET.get("p", 1)).object_list
     except (EmptyPage, PageNotAnInteger) as error:
         raise Http404("没有这一页") from error
-    return sitemap, sitemap.paths(items)
+    return sitemap, list(sitemap.paths(items))
 
 
 @require_safe
@@ -133,17 +133,15 @@ def section(request, section):
     tail = f"<changefreq>{sitemap.changefreq}</changefreq><priority>{sitemap.priority}</priority>"
     parts = ['<?xml version="1.0" encoding="UTF-8"?>\n']
     parts.append('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
-    latest = None
     china_time = timezone.get_current_timezone()
     for path, lastmod in paths:
         parts.append(f"<url><loc>{escape(origin + path)}</loc>")
         if lastmod:
-            latest = max(latest, lastmod) if latest else lastmod
             parts.append(f"<lastmod>{lastmod.astimezone(china_time).isoformat()}</lastmod>")
         parts.append(f"{tail}</url>\n")
     parts.append("</urlset>\n")
     response = HttpResponse("".join(parts), content_type="application/xml")
-    return sitemap_headers(response, latest)
+    return sitemap_headers(response, paths)
 
 
 @require_safe
@@ -153,17 +151,16 @@ def text_section(request, section):
     takes (up to 50,000 lines and 10 MB a file; a section is 2,000)."""
     _, paths = section_paths(request, section)
     origin = absolute_url(request, "/").rstrip("/")
-    latest, lines = None, []
-    for path, lastmod in paths:
-        lines.append(origin + path + "\n")
-        if lastmod:
-            latest = max(latest, lastmod) if latest else lastmod
-    response = HttpResponse("".join(lines), content_type="text/plain; charset=utf-8")
-    return sitemap_headers(response, latest)
+    lines = "".join(f"{origin}{path}\n" for path, _ in paths)
+    response = HttpResponse(lines, content_type="text/plain; charset=utf-8")
+    return sitemap_headers(response, paths)
 
 
-def sitemap_headers(response, latest):
+def sitemap_headers(response, paths):
+    """Headers of a section page: not for the index of results, and
+    Last-Modified from the newest lastmod it lists."""
     response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    latest = max((lastmod for _, lastmod in paths if lastmod), default=None)
     if latest:
         response["Last-Modified"] = http_date(latest.timestamp())
     return response

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.http import http_date
 from lxml import etree
 from protego import Protego
 
@@ -130,6 +131,23 @@ def test_text_sitemap_lists_the_same_addresses_one_a_line(client, site, monkeypa
     assert sorted(first + second) == sorted(lines)
     assert client.get("/sitemap-articles.txt?p=3").status_code == 404
     assert client.get("/sitemap-tags.txt").status_code == 404
+
+
+def test_a_section_page_says_when_what_it_lists_last_changed(client, site, monkeypatch):
+    """Last-Modified of a section page is the newest lastmod on that page,
+    not the site's, in both forms; and no section is a search result."""
+    from articles.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    ordered = sorted(site, key=lambda a: a.pk)
+    Article.objects.filter(pk=ordered[0].pk).update(updated_at=timezone.now() - timedelta(days=9))
+    Article.objects.filter(pk=ordered[1].pk).update(updated_at=timezone.now() - timedelta(days=5))
+    for page, newest in ((1, ordered[1]), (2, ordered[2])):
+        newest.refresh_from_db()
+        for form in ("xml", "txt"):
+            response = client.get(f"/sitemap-articles.{form}?p={page}")
+            assert response["Last-Modified"] == http_date(newest.updated_at.timestamp())
+            assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
 
 
 def test_robots_names_the_sitemap_with_an_absolute_url(client, site):
