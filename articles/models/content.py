@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 
 from .. import images
+from ..addresses import article_path, category_path
 from ..querysets import ArticleQuerySet, State, Status, state_of
 from ..sanitize import clean_html
 from ..text import cut, excerpt, keywords_from, plain_text
@@ -41,7 +42,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return category_path(slug=self.slug)
 
 
 class Article(models.Model):
@@ -171,7 +172,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"category": self.category.slug, "pk": self.pk})
+        return article_path(category=self.category.slug, pk=self.pk)
 
     def prepare(self):
         """What every save works out from the fields: the body through the
