@@ -8,6 +8,7 @@ then fills each object's values into that template, quoted as reverse()
 quotes them.
 """
 
+from functools import lru_cache
 from urllib.parse import quote
 
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
@@ -15,6 +16,18 @@ from django.utils.http import RFC3986_SUBDELIMS
 
 # What reverse() leaves unquoted in the address it returns.
 SAFE = RFC3986_SUBDELIMS + "/~:@"
+
+
+def quoted(value):
+    """A value as reverse() writes it into an address."""
+    if type(value) is int:
+        return str(value)  # digits: nothing to quote
+    return quoted_text(str(value))
+
+
+@lru_cache(maxsize=4096)  # category slugs: a dozen, repeated on every page
+def quoted_text(text):
+    return quote(text, safe=SAFE)
 
 
 class Address:
@@ -28,6 +41,12 @@ class Address:
     def __call__(self, **values):
         """reverse(view_name, kwargs=values), for values the patterns accept
         (models validate them: a category slug has no slash)."""
+        return self.filler()(**values)
+
+    def filler(self):
+        """The function of the values that gives the address, for the
+        current script prefix and URLconf: for a loop over many objects
+        (looking the prefix up costs more than filling the address in)."""
         key = (get_script_prefix(), get_resolver(get_urlconf()))
         template = self.templates.get(key, self)
         if template is self:  # not reversed yet for this prefix and URLconf
@@ -36,9 +55,9 @@ class Address:
                 self.templates.clear()
             self.templates[key] = template
         if template is None:
-            return reverse(self.view_name, kwargs=values)
-        return template.format_map(
-            {name: quote(str(value), safe=SAFE) for name, value in values.items()}
+            return lambda **values: reverse(self.view_name, kwargs=values)
+        return lambda **values: template.format_map(
+            {name: quoted(value) for name, value in values.items()}
         )
 
     def template(self):

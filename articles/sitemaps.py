@@ -57,8 +57,9 @@ class ArticleSitemap(Sitemap):
     def paths(self, items):
         """(path, lastmod) of each article: the detail address reversed once
         and filled in, not reversed for each article."""
+        path = article_path.filler()
         for article_id, category_slug, updated_at in items:
-            yield article_path(category=category_slug, pk=article_id), updated_at
+            yield path(category=category_slug, pk=article_id), updated_at
 
     def get_latest_lastmod(self):
         return latest_change()
