@@ -263,7 +263,8 @@ class Article(models.Model):
         # walked up to every article older than this one (70 ms at 100,000).
         same_time = Q(published_at=self.published_at)
         older = (
-            siblings.filter(published_at__lte=self.published_at)
+            Article.objects.published_by(self.published_at)
+            .filter(category_id=self.category_id)
             .exclude(same_time & Q(pk__gte=self.pk))
             .newest()
             .only("id", "title", "published_at", "category__slug")
