@@ -145,3 +145,15 @@ def test_a_snippet_is_cut_around_the_match():
     assert html.startswith("...") and html.endswith("...")
     assert "<mark>直通车</mark>出价" in html
     assert len(html) < 200
+
+
+def test_highlights_land_on_the_right_characters_whatever_folding_does():
+    # Lower case that is two characters ('İ'), compatibility forms (full
+    # width, the 'ﬁ' ligature), a combining mark and plain text side by side.
+    assert mark("İPHONE 壳", ["phone"]) == "İ<mark>PHONE</mark> 壳"
+    assert mark("ﬁle 与 FILE", ["file"]) == "<mark>ﬁle</mark> 与 <mark>FILE</mark>"
+    assert mark("café 咖啡店", ["café"]) == "<mark>café</mark> 咖啡店"
+    assert mark("淘宝店铺装修,店铺首页", ["店铺"]) == (
+        "淘宝<mark>店铺</mark>装修,<mark>店铺</mark>首页"
+    )
+    assert mark("ΟΔΟΣ 跨境", ["οδος"]) == "<mark>ΟΔΟΣ</mark> 跨境"
