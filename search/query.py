@@ -136,15 +136,22 @@ def correct(text, vocabulary, known_words) -> str:
     """The query with its typos fixed, or "" when nothing needs fixing. A
     stretch of the query is fixed when it is no word itself and exactly one
     known word (of at least two characters, with Chinese in it) is one edit
-    away; longer words are tried first. `known_words`: a TypoIndex, or the
-    words themselves."""
+    away; longer words are tried first, and a stretch ends where a word of
+    the query (as the segmenter cuts it) ends. `known_words`: a TypoIndex,
+    or the words themselves."""
     index = known_words if isinstance(known_words, TypoIndex) else TypoIndex(known_words)
     compact = clean(text)
+    ends = vocabulary.word_ends(compact)
     result, changed, i = "", False, 0
     while i < len(compact):
         fixed = None
         for size in range(min(8, len(compact) - i), 1, -1):
             window = compact[i : i + size]
+            if i + size not in ends:
+                # It would cut a word of the query in two: in 保证金退还
+                # (保证金, 退还), 保证金退 is one edit from 保证金, but 退
+                # belongs to 退还.
+                continue
             if not CJK_RE.search(window) or vocabulary.is_word(window) or window in index:
                 continue
             close = index.close(window)

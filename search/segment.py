@@ -229,6 +229,18 @@ class Vocabulary:
         """The words of what a reader typed, in order (precise cut)."""
         return clean_tokens(self.jieba.cut(unicodedata.normalize("NFKC", text or "")))
 
+    def word_ends(self, text: str) -> set[int]:
+        """Where the words of `text` end (precise cut, as query_words), as
+        offsets into it; every offset when the cut does not put the text
+        back together."""
+        ends, offset = set(), 0
+        for piece in self.jieba.cut(text):
+            offset += len(piece)
+            ends.add(offset)
+        if offset != len(text):
+            return set(range(len(text) + 1))
+        return ends
+
     def synonyms(self, word: str) -> set[str]:
         return self.synonym_of.get(word, {word})
 

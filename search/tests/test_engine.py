@@ -84,6 +84,21 @@ def test_a_one_character_typo_is_corrected():
     assert found_titles("生意参某") == ["生意参谋的流量分析"]
 
 
+def test_a_query_of_real_words_is_not_corrected_into_another():
+    # 保证金 is a known word (a tag); 保证金退 is one character from it, but
+    # the reader typed two real words, 保证金 and 退还: dropping 退 would
+    # search for 保证金还, which nobody asked for.
+    make_article(title="保证金怎么交", tags=["保证金"])
+    make_article(title="店铺保证金规则", tags=["保证金"])
+    result = engine.run("保证金退还")
+    assert result.corrected == ""
+    assert result.query.text == "保证金退还"
+    assert sorted(found_titles("保证金退还")) == ["保证金怎么交", "店铺保证金规则"]
+    # A stretch that is no word is still a typo next to real words.
+    make_article(title="生意参谋的流量分析")
+    assert engine.run("生意参某 流量").corrected == "生意参谋 流量"
+
+
 def test_drafts_scheduled_and_deleted_articles_never_appear():
     make_article(title="直通车草稿", status="draft")
     make_article(title="直通车定时", published_at=timezone.now() + timedelta(hours=1))
