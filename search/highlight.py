@@ -25,6 +25,11 @@ def _folded(text):
         lowered = text.lower()
         if len(lowered) == len(text):
             return lowered, range(len(text))
+    return _folded_by_character(text)
+
+
+def _folded_by_character(text):
+    """_folded for any text: each character in NFKC lower case on its own."""
     folded, origin = [], []
     for index, ch in enumerate(text):
         for piece in unicodedata.normalize("NFKC", ch).lower():

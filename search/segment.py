@@ -16,6 +16,7 @@ word), which is also what the index stores.
 import re
 import threading
 import unicodedata
+from itertools import accumulate
 from pathlib import Path
 
 from django.db import connection
@@ -231,15 +232,9 @@ class Vocabulary:
 
     def word_ends(self, text: str) -> set[int]:
         """Where the words of `text` end (precise cut, as query_words), as
-        offsets into it; every offset when the cut does not put the text
-        back together."""
-        ends, offset = set(), 0
-        for piece in self.jieba.cut(text):
-            offset += len(piece)
-            ends.add(offset)
-        if offset != len(text):
-            return set(range(len(text) + 1))
-        return ends
+        offsets into it: the cut's pieces put the text back together,
+        spaces and punctuation included."""
+        return set(accumulate(len(piece) for piece in self.jieba.cut(text)))
 
     def synonyms(self, word: str) -> set[str]:
         return self.synonym_of.get(word, {word})

@@ -9,7 +9,7 @@ from django.utils import timezone
 from articles.tests.factories import make_article
 from search import engine
 from search.backends import backend
-from search.highlight import mark, snippet
+from search.highlight import _folded, _folded_by_character, mark, snippet
 
 from .helpers import found_titles
 
@@ -172,3 +172,19 @@ def test_highlights_land_on_the_right_characters_whatever_folding_does():
         "淘宝<mark>店铺</mark>装修,<mark>店铺</mark>首页"
     )
     assert mark("ΟΔΟΣ 跨境", ["οδος"]) == "<mark>ΟΔΟΣ</mark> 跨境"
+
+
+def test_folding_a_text_whole_gives_what_folding_it_character_by_character_gives():
+    # The shortcut (NFKC text lowered whole) must agree with the slow path
+    # on every character Python knows, between two Chinese ones; only a
+    # capital sigma differs (lowered whole it may be final, ς).
+    differ = []
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF or code == 0x3A3:
+            continue
+        text = f"前{chr(code)}后"
+        folded, origin = _folded(text)
+        slow, slow_origin = _folded_by_character(text)
+        if folded != slow or list(origin) != slow_origin:
+            differ.append(hex(code))
+    assert differ == []

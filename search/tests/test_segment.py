@@ -28,6 +28,11 @@ def test_the_dictionary_keeps_trade_words_whole(text, words):
         assert word in cut, (word, cut)
 
 
+def test_the_word_ends_of_a_query_count_spaces_and_punctuation():
+    # Offsets into what the reader typed, for the typo fixer (query.correct).
+    assert segmenter.current().word_ends("保证金退还 运费!") == {3, 5, 6, 8, 9}
+
+
 def test_the_index_also_keeps_the_parts_of_long_words():
     words = segmenter.current().index_words("淘宝直通车推广")
     assert {"淘宝", "直通车", "淘宝直通车", "推广"} <= set(words)
